@@ -1,0 +1,73 @@
+using JengaFleet.Jenga.Blocks;
+using JengaFleet.Jenga.Carving;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace JengaFleet.Jenga.Attention;
+
+/// <summary>Pieces every backend shares: input checks, the dense path and the condition-query rows.</summary>
+internal static class AttentionMath
+{
+    public static void Validate(Tensor q, Tensor k, Tensor v, AttentionCall call)
+    {
+        if (q.ndim != 4 || k.ndim != 4 || v.ndim != 4)
+            throw new ArgumentException($"expected q, k, v as [B, H, L, D]; got {Shape(q)}, {Shape(k)}, {Shape(v)}");
+        if (!q.shape.SequenceEqual(k.shape) || !q.shape.SequenceEqual(v.shape))
+            throw new ArgumentException($"q, k, v shapes differ: {Shape(q)}, {Shape(k)}, {Shape(v)}");
+        if (q.shape[2] != call.Layout.SequenceLength)
+            throw new ArgumentException($"sequence length {q.shape[2]} does not match the layout's {call.Layout.VideoTokens} video + {call.Layout.ConditionTokens} condition tokens");
+        if (call.ConditionValidLengths is { } lengths && lengths.Count != q.shape[0])
+            throw new ArgumentException($"{lengths.Count} valid condition lengths given for a batch of {q.shape[0]}");
+    }
+
+    /// <summary>Dense attention: each sample's queries see the keys below its valid length.</summary>
+    public static Tensor Dense(Tensor q, Tensor k, Tensor v, AttentionCall call)
+    {
+        using var scope = NewDisposeScope();
+        var keyMask = KeyValidityMask(call, q.shape[0], q.device);
+        var mask = keyMask?.view(q.shape[0], 1, 1, q.shape[2]);
+        return nn.functional.scaled_dot_product_attention(q, k, v, mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Condition (text) query rows: dense over every key, padding included, no bias.</summary>
+    public static Tensor ConditionRows(Tensor q, Tensor k, Tensor v, BlockLayout layout)
+    {
+        var rows = q.narrow(2, layout.VideoTokens, layout.ConditionTokens);
+        return nn.functional.scaled_dot_product_attention(rows, k, v);
+    }
+
+    /// <summary>bool <c>[B, L]</c>: key j is visible to sample b iff j is below b's valid length; null when all are.</summary>
+    public static Tensor? KeyValidityMask(AttentionCall call, long batch, Device device)
+    {
+        var length = call.Layout.SequenceLength;
+        var limits = new long[batch];
+        var allValid = true;
+        for (var b = 0; b < batch; b++)
+        {
+            limits[b] = call.KeyValidLength(b);
+            allValid &= limits[b] == length;
+        }
+
+        if (allValid)
+            return null;
+        using var limit = tensor(limits, device: device).unsqueeze(1);
+        using var positions = arange(length, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        return positions.lt(limit);
+    }
+
+    public static void RecordStatistics(AttentionCall call, Tensor mask)
+    {
+        if (call.Statistics is null)
+            return;
+        var videoBlocks = call.Layout.VideoBlocks;
+        using var video = mask.narrow(-1, 0, videoBlocks);
+        using var kept = video.sum(type: ScalarType.Int64);
+        var rows = mask.shape[0] * mask.shape[1] * mask.shape[2];
+        call.Statistics.Record(rows, kept.item<long>(), videoBlocks);
+    }
+
+    public static CarvingSettings RequireCarving(AttentionCall call) =>
+        call.Carving ?? throw new InvalidOperationException("carved attention called without carving settings");
+
+    public static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+}
