@@ -647,7 +647,7 @@ namespace JengaFleet.Build
             }
             foreach (string note in notes)
             {
-                Log.LogMessage(MessageImportance.Normal, "JengaFleet: {0} not changed ({1}).", note, why);
+                Log.LogMessage(MessageImportance.Normal, "JengaFleet: left unchanged: {0}.", note);
             }
             return !Log.HasLoggedErrors;
         }
