@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one test command (README "Quick start", and what CI runs): installs what is missing when run as
+# root, starts what the tests need, runs every test and stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- prerequisites --------------------------------------------------------------------------------
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK (dotnet) is required and was not found on PATH" >&2
+  exit 1
+fi
+if [ "$(id -u)" = 0 ] && ! command -v readelf >/dev/null 2>&1; then
+  log "installing binutils (readelf, used to inspect native libraries when a test fails)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null || true
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+fixtures="${JENGA_FIXTURES_DIR:-$PWD/../shared/fixtures}"
+if [ ! -d "$fixtures" ]; then
+  echo "warning: golden fixtures not found at $fixtures (set JENGA_FIXTURES_DIR); the golden tests will fail" >&2
+fi
+
+# --- services -------------------------------------------------------------------------------------
+# The core library needs none yet. Services that later tests need (RabbitMQ, S3, ...) start here and
+# are stopped by this trap.
+started_pids=()
+cleanup() { for pid in "${started_pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# --- build and test -------------------------------------------------------------------------------
+log "restore and build (Release, warnings are errors)"
+dotnet build JengaFleet.sln -c Release -warnaserror -nologo -v:q
+
+log "tests"
+results="$(mktemp -d)"
+set +e
+dotnet test JengaFleet.sln -c Release --no-build --nologo --logger "trx;LogFilePrefix=jenga" --results-directory "$results" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line in the plain "N passed, N failed, N skipped" form, summed over all test projects.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) }
+     } END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$results/console.log"
+exit "$status"

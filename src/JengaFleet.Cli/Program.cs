@@ -1,0 +1,13 @@
+using System.CommandLine;
+using JengaFleet.Cli.Commands;
+using Spectre.Console;
+
+// Tables stay readable when output is piped (CI logs, files).
+AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+
+var root = new RootCommand("jenga — JengaFleet: fast video generation with Jenga (dynamic token carving + progressive resolution).")
+{
+    PlanCommand.Create(),
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
