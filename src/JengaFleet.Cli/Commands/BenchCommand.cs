@@ -39,7 +39,36 @@ internal static class BenchCommand
             parse.GetValue(keep)!.Split(',').Select(double.Parse).ToArray(),
             parse.GetValue(repeats),
             parse.GetValue(budget) << 20));
-        return new Command("bench", "Benchmarks measured in this repository.") { carving };
+        var curves = new Command("curves", "Time to build each production grid's curve (both directions) and block adjacency, uncached.");
+        curves.SetAction(_ => RunCurves());
+        return new Command("bench", "Benchmarks measured in this repository.") { carving, curves };
+    }
+
+    private static int RunCurves()
+    {
+        (string Name, TokenGrid Grid, CurveKind Kind)[] grids =
+        [
+            ("HunyuanVideo 720p", new TokenGrid(32, 45, 80), CurveKind.Gilbert),
+            ("HunyuanVideo 720p x0.75", new TokenGrid(32, 33, 60), CurveKind.Gilbert),
+            ("HunyuanVideo 720p x0.5", new TokenGrid(32, 22, 40), CurveKind.Gilbert),
+            ("Wan 1280x720", new TokenGrid(21, 45, 80), CurveKind.SlicedGilbert),
+            ("Wan 832x480", new TokenGrid(21, 30, 52), CurveKind.SlicedGilbert),
+        ];
+        var table = new Table().AddColumns("grid", "curve", "tokens", "curve ms", "curve + inverse + adjacency ms (cached path)");
+        foreach (var (name, grid, kind) in grids)
+        {
+            var watch = Stopwatch.StartNew();
+            var order = kind == CurveKind.Gilbert ? GilbertCurve.Order(grid.W, grid.H, grid.T) : SlicedGilbertCurve.Order(grid.T, grid.H, grid.W);
+            var curveMs = watch.Elapsed.TotalMilliseconds;
+            // The cached path builds the inverse and the adjacency on first use of a grid.
+            watch.Restart();
+            var adjacency = BlockAdjacency.For(CurvePermutation.For(grid, kind));
+            var cachedMs = watch.Elapsed.TotalMilliseconds;
+            table.AddRow($"{name} {grid}", kind.ToString(), order.Length.ToString("N0"), curveMs.ToString("0.0"), $"{cachedMs:0.0} ({adjacency.Blocks} blocks)");
+        }
+
+        AnsiConsole.Write(table);
+        return 0;
     }
 
     private static TokenGrid ParseGrid(string text)
