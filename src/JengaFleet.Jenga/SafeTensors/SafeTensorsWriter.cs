@@ -206,18 +206,31 @@ public sealed class SafeTensorsWriter
             throw new InvalidOperationException($"tensor '{item.Name}' changed dtype from {item.Source} to {tensor.dtype} after it was added");
         }
 
-        torch.Tensor? onCpu = null;
-        torch.Tensor? contiguous = null;
+        // Temporaries made on the way to plain contiguous CPU memory; the caller's tensor is never disposed.
+        var temporaries = new List<torch.Tensor>();
         try
         {
             var current = tensor;
+            torch.Tensor Step(torch.Tensor next)
+            {
+                temporaries.Add(next);
+                return next;
+            }
             if (current.device_type != DeviceType.CPU)
             {
-                current = onCpu = current.cpu();
+                current = Step(current.cpu());
+            }
+            if (current.is_conj())
+            {
+                current = Step(current.resolve_conj());
+            }
+            if (current.is_neg())
+            {
+                current = Step(current.resolve_neg());
             }
             if (!current.is_contiguous())
             {
-                current = contiguous = current.contiguous();
+                current = Step(current.contiguous());
             }
             if (current.NumberOfElements * current.ElementSize != item.ByteLength)
             {
@@ -227,8 +240,10 @@ public sealed class SafeTensorsWriter
         }
         finally
         {
-            contiguous?.Dispose();
-            onCpu?.Dispose();
+            foreach (var temporary in temporaries)
+            {
+                temporary.Dispose();
+            }
         }
     }
 

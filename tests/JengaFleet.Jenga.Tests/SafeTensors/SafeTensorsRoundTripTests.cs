@@ -188,6 +188,22 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         Assert.True(file.Load("cols").eq(strided).all().item<bool>());
     }
 
+    [Fact]
+    public void Lazily_conjugated_complex_views_are_written_resolved()
+    {
+        using var scope = torch.NewDisposeScope();
+        var z = torch.complex(torch.tensor(new[] { 1f, 2f }), torch.tensor(new[] { 3f, -4f }));
+        var conjugated = z.conj();
+        Assert.True(conjugated.is_conj());
+        var path = _temp.File("conj.safetensors");
+        SafeTensorsWriter.Write(path, [("c", conjugated)]);
+
+        using var file = new SafeTensorsFile(path);
+        var loaded = file.Load("c");
+        Assert.Equal(new[] { -3f, 4f }, torch.imag(loaded).data<float>().ToArray());
+        Assert.Equal(new[] { 1f, 2f }, torch.real(loaded).data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData(1L)]
     [InlineData(6L)]
