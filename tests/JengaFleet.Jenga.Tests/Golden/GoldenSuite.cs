@@ -16,10 +16,17 @@ public static class GoldenSuite
 
     /// <summary>
     /// Case names of <paramref name="suite"/> (file names without extension), sorted ordinally;
-    /// empty when the suite folder does not exist. Throws when the fixture root is missing.
+    /// empty when the suite folder or the whole fixture root is missing (the latter is reported
+    /// by <see cref="SuiteCoverageTests"/>). For <c>[MemberData]</c> use <see cref="CaseData"/>:
+    /// xunit v3 does not accept a plain sequence of strings there.
     /// </summary>
     public static IEnumerable<string> CaseNames(string suite)
     {
+        ArgumentException.ThrowIfNullOrEmpty(suite);
+        if (!FixtureRoot.Exists)
+        {
+            return [];
+        }
         var directory = Directory(suite);
         if (!System.IO.Directory.Exists(directory))
         {
@@ -40,10 +47,7 @@ public static class GoldenSuite
     public static TheoryData<string> CaseData(string suite)
     {
         var data = new TheoryData<string>();
-        if (FixtureRoot.Exists)
-        {
-            data.AddRange(CaseNames(suite));
-        }
+        data.AddRange(CaseNames(suite));
         return data;
     }
 
