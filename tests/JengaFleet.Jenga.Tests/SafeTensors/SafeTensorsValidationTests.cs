@@ -63,7 +63,10 @@ public sealed class SafeTensorsValidationTests : IDisposable
     public void A_truncated_file_is_refused()
     {
         var path = _temp.File("truncated.safetensors");
-        SafeTensorsWriter.Write(path, [("x", torch.ones(100))]);
+        using (var ones = torch.ones(100))
+        {
+            SafeTensorsWriter.Write(path, [("x", ones)]);
+        }
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^4]);
         var error = Refused(path, "x", "data_offsets [0, 400]", "beyond the data section");
