@@ -12,15 +12,13 @@ public class CarvingGoldenTests
 {
     public const string Suite = "carving";
 
-    public static IEnumerable<TheoryDataRow<string>> Cases => GoldenSuite.CaseNames(Suite).Select(n => new TheoryDataRow<string>(n));
-
     /// <summary>Selection and attention of one reference call, through both backends.</summary>
-    [Theory]
-    [MemberData(nameof(Cases))]
+    [Theory(SkipTestWithoutData = true)]
+    [MemberData(nameof(GoldenSuite.CaseData), Suite, MemberType = typeof(GoldenSuite))]
     public void Selection_and_attention_match(string name)
     {
         using var scope = NewDisposeScope();
-        var golden = GoldenSuite.Load(Suite, name);
+        using var golden = GoldenSuite.Load(Suite, name);
         var config = golden.Config;
         var q = golden.Input("in.q");
         var k = golden.Input("in.k");

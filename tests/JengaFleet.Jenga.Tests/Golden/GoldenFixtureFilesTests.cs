@@ -5,8 +5,9 @@ using Xunit;
 namespace JengaFleet.Jenga.Tests.Golden;
 
 /// <summary>
-/// Every fixture file of every suite opens, every tensor loads with its header's shape,
-/// config and tolerance parse, and the expected outputs match themselves under the harness.
+/// Every fixture file of every suite opens, every tensor loads with its header's shape, and
+/// config and tolerance parse. This checks the reader on real files; whether an implementation
+/// reproduces a suite is the business of that suite's own golden tests.
 /// </summary>
 [Trait("Category", "Golden")]
 public sealed class GoldenFixtureFilesTests
@@ -29,25 +30,19 @@ public sealed class GoldenFixtureFilesTests
 
     [Theory(SkipTestWithoutData = true)]
     [MemberData(nameof(AllCases))]
-    public void Fixture_file_loads_and_matches_itself(string suite, string name)
+    public void Fixture_file_is_readable(string suite, string name)
     {
         using var golden = GoldenSuite.Load(suite, name);
         Assert.Equal(JsonValueKind.Object, golden.Config.ValueKind);
         Assert.NotEmpty(golden.OutputNames);
         Assert.True(golden.Tolerance.Present, $"{golden} has no tolerance metadata");
 
-        var actual = new Dictionary<string, torch.Tensor>();
         using var scope = torch.NewDisposeScope();
         foreach (var entry in golden.File.Entries)
         {
             var tensor = golden.File.Load(entry.Name);
             Assert.Equal(entry.Shape, tensor.shape);
-            if (entry.Name.StartsWith("out.", StringComparison.Ordinal))
-            {
-                actual[entry.Name] = tensor;
-            }
         }
-        golden.AssertOutputs(actual);
     }
 
     [Fact]

@@ -10,5 +10,9 @@ public static class ImplementedSuites
     /// <summary>Folder names of the implemented suites.</summary>
     public static readonly HashSet<string> Names = new(StringComparer.Ordinal)
     {
+        "sfc",
+        "carving",
+        "scheduler",
+        "prores",
     };
 }

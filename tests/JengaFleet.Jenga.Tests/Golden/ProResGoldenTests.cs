@@ -13,15 +13,13 @@ public class ProResGoldenTests
 {
     public const string Suite = "prores";
 
-    public static IEnumerable<TheoryDataRow<string>> Cases => GoldenSuite.CaseNames(Suite).Select(n => new TheoryDataRow<string>(n));
-
     /// <summary>The reference loop's call plan, and — where the case ships noise — the whole denoise run on the stand-in model.</summary>
-    [Theory]
-    [MemberData(nameof(Cases))]
+    [Theory(SkipTestWithoutData = true)]
+    [MemberData(nameof(GoldenSuite.CaseData), Suite, MemberType = typeof(GoldenSuite))]
     public void Call_plan_and_denoise_loop_match(string name)
     {
         using var scope = NewDisposeScope();
-        var golden = GoldenSuite.Load(Suite, name);
+        using var golden = GoldenSuite.Load(Suite, name);
         var config = golden.Config;
         var plan = ProgressiveResolutionPlan.Create(
             new VideoRequestGeometry(config.GetProperty("height").GetInt32(), config.GetProperty("width").GetInt32(), config.GetProperty("video_length").GetInt32()),
@@ -31,7 +29,7 @@ public class ProResGoldenTests
             config.GetProperty("embedded_guidance_scale").GetDouble());
 
         var actual = PlanOutputs(plan);
-        if (golden.HasInput("in.noise0"))
+        if (golden.InputNames.Contains("in.noise0"))
             RunLoop(golden, plan, actual);
         golden.AssertOutputs(actual);
     }

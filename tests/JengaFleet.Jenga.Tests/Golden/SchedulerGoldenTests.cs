@@ -10,14 +10,12 @@ public class SchedulerGoldenTests
 {
     public const string Suite = "scheduler";
 
-    public static IEnumerable<TheoryDataRow<string>> Cases => GoldenSuite.CaseNames(Suite).Select(n => new TheoryDataRow<string>(n));
-
-    [Theory]
-    [MemberData(nameof(Cases))]
+    [Theory(SkipTestWithoutData = true)]
+    [MemberData(nameof(GoldenSuite.CaseData), Suite, MemberType = typeof(GoldenSuite))]
     public void Tables_and_helpers_match(string name)
     {
         using var scope = NewDisposeScope();
-        var golden = GoldenSuite.Load(Suite, name);
+        using var golden = GoldenSuite.Load(Suite, name);
         var config = golden.Config;
         var schedule = FlowMatchSchedule.Create(
             config.GetProperty("num_inference_steps").GetInt32(),

@@ -11,14 +11,12 @@ public class SfcGoldenTests
 {
     public const string Suite = "sfc";
 
-    public static IEnumerable<TheoryDataRow<string>> Cases => GoldenSuite.CaseNames(Suite).Select(n => new TheoryDataRow<string>(n));
-
-    [Theory]
-    [MemberData(nameof(Cases))]
+    [Theory(SkipTestWithoutData = true)]
+    [MemberData(nameof(GoldenSuite.CaseData), Suite, MemberType = typeof(GoldenSuite))]
     public void Curve_and_block_neighbours_match(string name)
     {
         using var scope = NewDisposeScope();
-        var golden = GoldenSuite.Load(Suite, name);
+        using var golden = GoldenSuite.Load(Suite, name);
         var grid = golden.Input("in.grid_thw").data<long>().ToArray();
         var kind = golden.Config.GetProperty("curve").GetString() switch
         {
