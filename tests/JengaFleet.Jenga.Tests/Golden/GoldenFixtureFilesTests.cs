@@ -2,6 +2,8 @@ using System.Text.Json;
 using TorchSharp;
 using Xunit;
 
+using JengaFleet.Testing.Golden;
+
 namespace JengaFleet.Jenga.Tests.Golden;
 
 /// <summary>

@@ -1,8 +1,10 @@
 using JengaFleet.Jenga.SafeTensors;
-using JengaFleet.Jenga.Tests.TestSupport;
+using JengaFleet.Testing;
 using TorchSharp;
 using Xunit;
 using Xunit.Sdk;
+
+using JengaFleet.Testing.Golden;
 
 namespace JengaFleet.Jenga.Tests.Golden;
 

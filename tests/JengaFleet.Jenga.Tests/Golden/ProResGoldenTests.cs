@@ -6,6 +6,8 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
+using JengaFleet.Testing.Golden;
+
 namespace JengaFleet.Jenga.Tests.Golden;
 
 [Trait("Category", "Golden")]

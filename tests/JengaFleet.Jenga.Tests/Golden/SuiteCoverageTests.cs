@@ -1,5 +1,7 @@
 using Xunit;
 
+using JengaFleet.Testing.Golden;
+
 namespace JengaFleet.Jenga.Tests.Golden;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using JengaFleet.Jenga.SafeTensors;
-using JengaFleet.Jenga.Tests.TestSupport;
+using JengaFleet.Testing;
 using TorchSharp;
 using Xunit;
 

@@ -4,6 +4,9 @@ using JengaFleet.Jenga.Tests.Golden;
 using TorchSharp;
 using Xunit;
 
+using JengaFleet.Testing;
+using JengaFleet.Testing.Golden;
+
 namespace JengaFleet.Jenga.Tests.SafeTensors;
 
 /// <summary>Reads real fixture files written by the Python safetensors library.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using JengaFleet.Jenga.SafeTensors;
-using JengaFleet.Jenga.Tests.TestSupport;
+using JengaFleet.Testing;
 using TorchSharp;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using JengaFleet.Jenga.SafeTensors;
-using JengaFleet.Jenga.Tests.TestSupport;
+using JengaFleet.Testing;
 using TorchSharp;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using JengaFleet.Jenga.SafeTensors;
-using JengaFleet.Jenga.Tests.TestSupport;
+using JengaFleet.Testing;
 using TorchSharp;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
 
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>
 /// The <c>tolerance</c> metadata of a golden case, e.g.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>Compares one actual tensor with its expected value under a <see cref="TensorTolerance"/>.</summary>
 public static class TensorComparison

@@ -1,4 +1,4 @@
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>
 /// Where the golden fixtures live: the folder named by the environment variable

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>The suites (sub-folders of <see cref="FixtureRoot"/>) and their cases (<c>*.safetensors</c> files).</summary>
 public static class GoldenSuite

@@ -3,7 +3,7 @@ using JengaFleet.Jenga.SafeTensors;
 using TorchSharp;
 using Xunit;
 
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>
 /// One golden case: a <c>.safetensors</c> file holding inputs <c>in.*</c>, expected outputs

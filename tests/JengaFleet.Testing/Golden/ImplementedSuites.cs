@@ -1,4 +1,4 @@
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>
 /// The golden suites whose algorithms are implemented, in one place. Add a suite's folder name

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace JengaFleet.Jenga.Tests.Golden;
+namespace JengaFleet.Testing.Golden;
 
 /// <summary>
 /// How one output tensor is compared: exactly, or element-wise
