@@ -66,8 +66,6 @@ internal static class AttentionMath
         call.Statistics.Record(rows, kept.item<long>(), videoBlocks);
     }
 
-    public static CarvingSettings RequireCarving(AttentionCall call) =>
-        call.Carving ?? throw new InvalidOperationException("carved attention called without carving settings");
 
     public static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 }

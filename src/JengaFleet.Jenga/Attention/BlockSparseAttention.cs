@@ -12,37 +12,18 @@ namespace JengaFleet.Jenga.Attention;
 /// gathered K/V and scores stay under <see cref="ChunkBudgetBytes"/>; rows in a chunk are padded to the
 /// chunk's largest count with a masked dummy slot.
 /// </summary>
-public sealed class BlockSparseAttention(long chunkBudgetBytes = 256L << 20) : IAttentionBackend
+public sealed class BlockSparseAttention(long chunkBudgetBytes = 256L << 20) : CarvedAttentionBackend
 {
     private const int Block = BlockLayout.BlockSize;
 
-    public string Name => "block-sparse-gather";
+    public override string Name => "block-sparse-gather";
 
     /// <summary>Upper bound for the gathered K/V and score tensors of one chunk.</summary>
     public long ChunkBudgetBytes { get; } = chunkBudgetBytes > 0
         ? chunkBudgetBytes
         : throw new ArgumentOutOfRangeException(nameof(chunkBudgetBytes), chunkBudgetBytes, "budget must be positive");
 
-    public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call)
-    {
-        AttentionMath.Validate(query, key, value, call);
-        if (call.Carving is null)
-            return AttentionMath.Dense(query, key, value, call);
-
-        using var scope = NewDisposeScope();
-        var layout = call.Layout;
-        var settings = call.Carving;
-        using var selection = BlockImportanceSelector.Select(query, key, layout, settings);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-
-        var video = AttendVideoRows(query, key, value, selection.Mask, call, settings);
-        var output = layout.ConditionTokens == 0
-            ? video
-            : cat(new[] { video, AttentionMath.ConditionRows(query, key, value, layout) }, 2);
-        return output.MoveToOuterDisposeScope();
-    }
-
-    private Tensor AttendVideoRows(Tensor query, Tensor key, Tensor value, Tensor mask, AttentionCall call, CarvingSettings settings)
+    protected override Tensor AttendVideoRows(Tensor query, Tensor key, Tensor value, Tensor mask, AttentionCall call, CarvingSettings settings)
     {
         var layout = call.Layout;
         long batch = query.shape[0], heads = query.shape[1], dim = query.shape[3];

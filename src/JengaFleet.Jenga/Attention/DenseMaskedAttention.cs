@@ -10,37 +10,23 @@ namespace JengaFleet.Jenga.Attention;
 /// attention in float64. Cost is quadratic in the sequence, so it is for tests and small shapes only;
 /// every other backend is checked against it.
 /// </summary>
-public sealed class DenseMaskedAttention : IAttentionBackend
+public sealed class DenseMaskedAttention : CarvedAttentionBackend
 {
-    public string Name => "dense-masked-reference";
+    public override string Name => "dense-masked-reference";
 
-    public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call)
+    protected override Tensor AttendVideoRows(Tensor query, Tensor key, Tensor value, Tensor mask, AttentionCall call, CarvingSettings settings)
     {
-        AttentionMath.Validate(query, key, value, call);
-        if (call.Carving is null)
-            return AttentionMath.Dense(query, key, value, call);
-
         using var scope = NewDisposeScope();
-        var layout = call.Layout;
-        using var selection = BlockImportanceSelector.Select(query, key, layout, call.Carving);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-
-        var bias = TokenBias(selection.Mask, call, query.device);
-        var q = query.narrow(2, 0, layout.VideoTokens).to(ScalarType.Float64);
+        var bias = TokenBias(mask, call, settings, query.device);
+        var q = query.narrow(2, 0, call.Layout.VideoTokens).to(ScalarType.Float64);
         var scores = matmul(q, key.to(ScalarType.Float64).transpose(-1, -2)).mul_(1.0 / Math.Sqrt(query.shape[3])).add_(bias);
-        var video = matmul(scores.softmax(-1), value.to(ScalarType.Float64)).to(query.dtype);
-
-        var output = layout.ConditionTokens == 0
-            ? video
-            : cat(new[] { video, AttentionMath.ConditionRows(query, key, value, layout) }, 2);
-        return output.MoveToOuterDisposeScope();
+        return matmul(scores.softmax(-1), value.to(ScalarType.Float64)).to(query.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>float64 <c>[B, H, Nv, L]</c>: 0 or the text bias where allowed, -inf elsewhere.</summary>
-    private static Tensor TokenBias(Tensor blockMask, AttentionCall call, Device device)
+    private static Tensor TokenBias(Tensor blockMask, AttentionCall call, CarvingSettings settings, Device device)
     {
         var layout = call.Layout;
-        var settings = AttentionMath.RequireCarving(call);
 
         // Block index of every real key token: video blocks first, then condition blocks.
         var keyBlock = new long[layout.SequenceLength];
