@@ -33,6 +33,27 @@ public class GilbertCurveTests
         Assert.Equal([0, 1, 5, 4, 8, 9, 10, 11, 7, 6, 2, 3, 15, 14, 18, 19, 23, 22, 21, 20, 16, 17, 13, 12], order);
     }
 
+    /// <summary>The worked examples of the spec (chapter 2.6), including a sliced grid taller than wide.</summary>
+    [Theory]
+    [InlineData("gilbert", 2, 4, 4, new[] { 0, 16, 17, 1, 5, 21, 20, 4, 8, 12, 28, 24, 25, 29, 13, 9, 10, 14, 30, 26, 27, 31, 15, 11, 7, 23, 22, 6, 2, 18, 19, 3 })]
+    [InlineData("gilbert", 2, 3, 5, new[] { 0, 15, 20, 5, 10, 25, 26, 11, 6, 21, 16, 1, 2, 17, 18, 3, 8, 23, 22, 7, 12, 13, 27, 28, 29, 14, 9, 24, 19, 4 })]
+    [InlineData("sliced", 3, 3, 4, new[] { 0, 1, 5, 4, 8, 9, 10, 11, 7, 6, 2, 3, 15, 14, 18, 19, 23, 22, 21, 20, 16, 17, 13, 12, 24, 25, 29, 28, 32, 33, 34, 35, 31, 30, 26, 27 })]
+    [InlineData("sliced", 2, 5, 3, new[] { 0, 1, 2, 5, 4, 3, 6, 9, 10, 7, 8, 11, 14, 13, 12, 27, 28, 29, 26, 25, 24, 21, 18, 19, 22, 23, 20, 17, 16, 15 })]
+    public void Spec_worked_examples(string kind, int t, int h, int w, int[] expected)
+    {
+        var curve = CurvePermutation.For(new TokenGrid(t, h, w), kind == "sliced" ? CurveKind.SlicedGilbert : CurveKind.Gilbert);
+        Assert.Equal(expected, curve.CurveToLinear);
+    }
+
+    [Fact]
+    public void Spec_adjacency_example()
+    {
+        var adjacency = BlockAdjacency.For(CurvePermutation.For(new TokenGrid(4, 8, 16), CurveKind.Gilbert));
+        int[][] rows = [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]];
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(rows[i], Enumerable.Range(0, 4).Where(j => adjacency[i, j]));
+    }
+
     public static TheoryData<string, int, int, int, long[], long[], long, int, int> ProductionGrids => new()
     {
         { "gilbert", 32, 45, 80, [0, 80, 3680, 3600, 3601, 3681, 81, 1, 2, 3602, 3603, 3], [159, 158, 78, 79], 382864150102976, 900, 16834 },
