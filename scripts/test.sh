@@ -11,9 +11,19 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK (dotnet) is required and was not found on PATH" >&2
   exit 1
 fi
-if [ "$(id -u)" = 0 ] && ! command -v readelf >/dev/null 2>&1; then
-  log "installing binutils (readelf, used to inspect native libraries when a test fails)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null || true
+# System packages the tests use for real: ffmpeg/ffprobe (mp4 encoding), binutils (readelf).
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "error: missing ${missing[*]}; run as root once, or install them (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
