@@ -135,6 +135,23 @@ public class LlamaTokenizerTests
     }
 
     [Fact]
+    public void Prompt_encoder_returns_256_states_and_the_mask_of_prompt_and_eot()
+    {
+        using var tokenizer = Open();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        // full vocabulary, tiny everything else
+        using var model = new LlamaTextEncoder(new LlamaConfig(128320, 8, 16, 3, 2, 1, 4, 1e-5, 500000.0));
+        var encoder = new HunyuanLlmPromptEncoder(tokenizer, model, HunyuanPromptTemplate.Video);
+
+        using var encoding = encoder.Encode([CatPrompt]);
+        Assert.Equal([1L, 256L, 8L], encoding.States.shape);
+        Assert.Equal(CatPromptIds.Length + 1, encoding.Mask.sum().item<long>());
+        var batch = encoder.Tokenize([CatPrompt]);
+        using var direct = model.Encode(batch.InputIdsTensor(), batch.AttentionMaskTensor(), 95);
+        Assert.True(encoding.States.eq(direct.States).all().item<bool>());
+    }
+
+    [Fact]
     public void Folder_without_a_pad_token_is_refused_unless_one_is_given()
     {
         var source = TokenizerJson();
