@@ -11,10 +11,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK (dotnet) is required and was not found on PATH" >&2
   exit 1
 fi
-# System packages the tests use for real: ffmpeg/ffprobe (mp4 encoding), binutils (readelf).
+# System packages the tests use for real: ffmpeg/ffprobe (mp4 encoding), binutils (readelf), npm (test data).
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v readelf >/dev/null 2>&1 || missing+=(binutils)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${missing[*]}"
