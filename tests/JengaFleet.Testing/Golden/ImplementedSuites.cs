@@ -15,5 +15,6 @@ public static class ImplementedSuites
         "scheduler",
         "prores",
         "hunyuan_text",
+        "hunyuan_dit",
     };
 }

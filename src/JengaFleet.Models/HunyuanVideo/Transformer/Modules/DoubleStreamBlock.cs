@@ -1,0 +1,82 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace JengaFleet.Models.HunyuanVideo.Transformer.Modules;
+
+/// <summary>
+/// Official <c>MMDoubleStreamBlock</c>: image and text streams with their own modulation, QKV, QK RMSNorm,
+/// projection and MLP, joined in one attention over <c>[image (RoPE) | text (no RoPE)]</c>.
+/// </summary>
+public sealed class DoubleStreamBlock : nn.Module
+{
+    private readonly Modulation img_mod;
+    private readonly Linear img_attn_qkv;
+    private readonly RmsNorm img_attn_q_norm;
+    private readonly RmsNorm img_attn_k_norm;
+    private readonly Linear img_attn_proj;
+    private readonly Mlp img_mlp;
+    private readonly Modulation txt_mod;
+    private readonly Linear txt_attn_qkv;
+    private readonly RmsNorm txt_attn_q_norm;
+    private readonly RmsNorm txt_attn_k_norm;
+    private readonly Linear txt_attn_proj;
+    private readonly Mlp txt_mlp;
+    private readonly int _heads;
+    private readonly double _eps;
+
+    public DoubleStreamBlock(HunyuanVideoTransformerConfig config, ParameterPlacement placement) : base(nameof(DoubleStreamBlock))
+    {
+        long hidden = config.HiddenSize;
+        _heads = config.HeadsNum;
+        _eps = config.NormEps;
+        img_mod = new Modulation(hidden, 6, placement);
+        img_attn_qkv = placement.Linear(hidden, 3 * hidden, config.QkvBias);
+        img_attn_q_norm = new RmsNorm(config.HeadDim, _eps, placement);
+        img_attn_k_norm = new RmsNorm(config.HeadDim, _eps, placement);
+        img_attn_proj = placement.Linear(hidden, hidden, config.QkvBias);
+        img_mlp = new Mlp(hidden, config.MlpHidden, DitMath.GeluTanh, placement);
+        txt_mod = new Modulation(hidden, 6, placement);
+        txt_attn_qkv = placement.Linear(hidden, 3 * hidden, config.QkvBias);
+        txt_attn_q_norm = new RmsNorm(config.HeadDim, _eps, placement);
+        txt_attn_k_norm = new RmsNorm(config.HeadDim, _eps, placement);
+        txt_attn_proj = placement.Linear(hidden, hidden, config.QkvBias);
+        txt_mlp = new Mlp(hidden, config.MlpHidden, DitMath.GeluTanh, placement);
+        RegisterComponents();
+    }
+
+    /// <param name="img">Video tokens [B, N, C] (curve order when carving).</param>
+    /// <param name="txt">Text tokens [B, 256, C].</param>
+    /// <param name="vec">Modulation vector [B, C].</param>
+    /// <param name="cos">RoPE table [N, D] in the same token order as <paramref name="img"/>.</param>
+    public (Tensor Img, Tensor Txt) Forward(Tensor img, Tensor txt, Tensor vec, Tensor cos, Tensor sin, BlockAttention attention)
+    {
+        using var scope = NewDisposeScope();
+        var im = img_mod.forward(vec); // shift1, scale1, gate1, shift2, scale2, gate2
+        var tm = txt_mod.forward(vec);
+
+        var (imgQ, imgK, imgV) = Project(img, im, img_attn_qkv, img_attn_q_norm, img_attn_k_norm);
+        imgQ = RotaryEmbedding.Apply(imgQ, cos, sin);
+        imgK = RotaryEmbedding.Apply(imgK, cos, sin);
+        var (txtQ, txtK, txtV) = Project(txt, tm, txt_attn_qkv, txt_attn_q_norm, txt_attn_k_norm);
+
+        var attended = attention.Attend(cat([imgQ, txtQ], 2), cat([imgK, txtK], 2), cat([imgV, txtV], 2));
+        var imgTokens = img.shape[1];
+        var imgAttn = attended.narrow(1, 0, imgTokens);
+        var txtAttn = attended.narrow(1, imgTokens, txt.shape[1]);
+
+        img = img.add(DitMath.Gate(img_attn_proj.forward(imgAttn), im[2]));
+        img = img.add(DitMath.Gate(img_mlp.forward(DitMath.Modulate(DitMath.LayerNorm(img, _eps), im[3], im[4])), im[5]));
+        txt = txt.add(DitMath.Gate(txt_attn_proj.forward(txtAttn), tm[2]));
+        txt = txt.add(DitMath.Gate(txt_mlp.forward(DitMath.Modulate(DitMath.LayerNorm(txt, _eps), tm[3], tm[4])), tm[5]));
+        return (img.MoveToOuterDisposeScope(), txt.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Modulated LayerNorm -> fused QKV -> heads; QK RMSNorm per head (cast back to v's dtype).</summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor[] mod, Linear qkv, RmsNorm qNorm, RmsNorm kNorm)
+    {
+        var modulated = DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1]);
+        var heads = DitMath.SplitHeads(qkv.forward(modulated), 3, _heads);
+        return (qNorm.forward(heads[0]).to(heads[2].dtype), kNorm.forward(heads[1]).to(heads[2].dtype), heads[2]);
+    }
+}
