@@ -20,13 +20,30 @@ internal static class AttentionMath
             throw new ArgumentException($"{lengths.Count} valid condition lengths given for a batch of {q.shape[0]}");
     }
 
-    /// <summary>Dense attention: each sample's queries see the keys below its valid length.</summary>
+    /// <summary>
+    /// Dense attention: each sample's queries see the keys below its valid length. The keys are cut to that
+    /// length per sample instead of masked, so libtorch can pick its fused (flash) kernels, which take no mask.
+    /// </summary>
     public static Tensor Dense(Tensor q, Tensor k, Tensor v, AttentionCall call)
     {
         using var scope = NewDisposeScope();
-        var keyMask = KeyValidityMask(call, q.shape[0], q.device);
-        var mask = keyMask?.view(q.shape[0], 1, 1, q.shape[2]);
-        return nn.functional.scaled_dot_product_attention(q, k, v, mask).MoveToOuterDisposeScope();
+        var batch = q.shape[0];
+        var length = call.Layout.SequenceLength;
+        var limits = Enumerable.Range(0, (int)batch).Select(call.KeyValidLength).ToArray();
+        if (limits.All(l => l == length))
+            return nn.functional.scaled_dot_product_attention(q, k, v).MoveToOuterDisposeScope();
+        if (limits.All(l => l == limits[0]))
+            return nn.functional.scaled_dot_product_attention(q, k.narrow(2, 0, limits[0]), v.narrow(2, 0, limits[0])).MoveToOuterDisposeScope();
+
+        var samples = new Tensor[batch];
+        for (var b = 0; b < batch; b++)
+        {
+            var limit = limits[b];
+            samples[b] = nn.functional.scaled_dot_product_attention(
+                q.narrow(0, b, 1), k.narrow(0, b, 1).narrow(2, 0, limit), v.narrow(0, b, 1).narrow(2, 0, limit));
+        }
+
+        return cat(samples, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Condition (text) query rows: dense over every key, padding included, no bias.</summary>
