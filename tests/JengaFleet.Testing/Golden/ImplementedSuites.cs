@@ -14,5 +14,6 @@ public static class ImplementedSuites
         "carving",
         "scheduler",
         "prores",
+        "hunyuan_vae",
     };
 }
