@@ -153,4 +153,20 @@ public class VaeBuildingBlockTests
         Assert.Contains(bad, error.Message);
         Assert.Equal([key], error.Missing);
     }
+
+    [Fact]
+    public void Fresh_model_has_pytorch_initial_norm_parameters_and_finite_weights()
+    {
+        // TorchSharp's own GroupNorm leaves weight and bias uninitialised; the VAE must not.
+        using var scope = NewDisposeScope();
+        using var vae = new CausalVideoAutoencoder(Tiny);
+        foreach (var (key, value) in vae.state_dict())
+        {
+            Assert.True(value.isfinite().all().item<bool>(), key);
+            if (key.EndsWith("norm1.weight", StringComparison.Ordinal) || key.EndsWith("group_norm.weight", StringComparison.Ordinal) || key.EndsWith("conv_norm_out.weight", StringComparison.Ordinal))
+                Assert.True(value.eq(1).all().item<bool>(), key);
+            if (key.EndsWith("norm2.bias", StringComparison.Ordinal) || key.EndsWith("conv_norm_out.bias", StringComparison.Ordinal))
+                Assert.True(value.eq(0).all().item<bool>(), key);
+        }
+    }
 }

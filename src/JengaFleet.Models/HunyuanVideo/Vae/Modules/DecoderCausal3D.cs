@@ -36,7 +36,7 @@ public sealed class DecoderCausal3D : nn.Module<Tensor, Tensor>
             blocks.Add(new UpDecoderBlockCausal3D(i == 0 ? reversed[0] : reversed[i - 1], reversed[i], config.LayersPerBlock + 1, config.NormNumGroups, factor, device, dtype));
         }
         up_blocks = nn.ModuleList(blocks.ToArray());
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, config.BlockOutChannels[0], ResnetBlockCausal3D.Eps, affine: true, device: device, dtype: dtype);
+        conv_norm_out = InitializedGroupNorm.Create(config.NormNumGroups, config.BlockOutChannels[0], ResnetBlockCausal3D.Eps, device, dtype);
         conv_out = new CausalConv3d(config.BlockOutChannels[0], config.OutChannels, 3, device: device, dtype: dtype);
         RegisterComponents();
     }

@@ -36,7 +36,7 @@ public sealed class EncoderCausal3D : nn.Module<Tensor, Tensor>
         }
         down_blocks = nn.ModuleList(blocks.ToArray());
         mid_block = new UNetMidBlockCausal3D(channels[^1], config.NormNumGroups, config.MidBlockAddAttention, device, dtype);
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[^1], ResnetBlockCausal3D.Eps, affine: true, device: device, dtype: dtype);
+        conv_norm_out = InitializedGroupNorm.Create(config.NormNumGroups, channels[^1], ResnetBlockCausal3D.Eps, device, dtype);
         conv_out = new CausalConv3d(channels[^1], 2 * config.LatentChannels, 3, device: device, dtype: dtype);
         RegisterComponents();
     }

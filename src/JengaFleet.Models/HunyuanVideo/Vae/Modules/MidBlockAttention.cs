@@ -22,7 +22,7 @@ public sealed class MidBlockAttention : nn.Module<Tensor, Tensor, Tensor>
     public MidBlockAttention(long channels, int groups, double eps, Device? device = null, ScalarType? dtype = null)
         : base(nameof(MidBlockAttention))
     {
-        group_norm = nn.GroupNorm(groups, channels, eps, affine: true, device: device, dtype: dtype);
+        group_norm = InitializedGroupNorm.Create(groups, channels, eps, device, dtype);
         to_q = nn.Linear(channels, channels, hasBias: true, device: device, dtype: dtype);
         to_k = nn.Linear(channels, channels, hasBias: true, device: device, dtype: dtype);
         to_v = nn.Linear(channels, channels, hasBias: true, device: device, dtype: dtype);

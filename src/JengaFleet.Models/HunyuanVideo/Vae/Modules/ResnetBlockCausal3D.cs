@@ -23,9 +23,9 @@ public sealed class ResnetBlockCausal3D : nn.Module<Tensor, Tensor>
     public ResnetBlockCausal3D(long inChannels, long outChannels, int groups, Device? device = null, ScalarType? dtype = null)
         : base(nameof(ResnetBlockCausal3D))
     {
-        norm1 = nn.GroupNorm(groups, inChannels, Eps, affine: true, device: device, dtype: dtype);
+        norm1 = InitializedGroupNorm.Create(groups, inChannels, Eps, device, dtype);
         conv1 = new CausalConv3d(inChannels, outChannels, 3, device: device, dtype: dtype);
-        norm2 = nn.GroupNorm(groups, outChannels, Eps, affine: true, device: device, dtype: dtype);
+        norm2 = InitializedGroupNorm.Create(groups, outChannels, Eps, device, dtype);
         conv2 = new CausalConv3d(outChannels, outChannels, 3, device: device, dtype: dtype);
         if (inChannels != outChannels)
             conv_shortcut = new CausalConv3d(inChannels, outChannels, 1, device: device, dtype: dtype);
