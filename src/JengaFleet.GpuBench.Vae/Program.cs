@@ -64,6 +64,20 @@ using (var scope = NewDisposeScope())
     Console.WriteLine($"warm-up decode [1,16,2,8,8]: {clock.Elapsed.TotalSeconds:F2} s");
 }
 
+// One full temporal x spatial tile on its own (17 latent frames x 32 x 32 -> 65 x 256 x 256): the unit the tiled decode repeats.
+var tileT = Math.Min(options.T, vae.Tiling.TileLatentMinTSize + 1);
+var tileHW = vae.Tiling.TileLatentMinSize;
+if (options.Tiling && (options.T > tileT || options.H > tileHW || options.W > tileHW))
+{
+    using var scope = NewDisposeScope();
+    var tile = randn([1, 16, tileT, tileHW, tileHW], dtype, device);
+    memory?.ResetPeak();
+    clock.Restart();
+    _ = vae.DecodeLatents(tile);
+    Sync();
+    Console.WriteLine($"one tile [1,16,{tileT},{tileHW},{tileHW}] -> {1 + 4 * (tileT - 1)}x{8 * tileHW}x{8 * tileHW}: {clock.Elapsed.TotalSeconds:F2} s, peak device memory {GiB(memory?.Peak ?? -1)}");
+}
+
 manual_seed(0);
 using var latents = randn([1, 16, options.T, options.H, options.W], dtype, device);
 Sync();
