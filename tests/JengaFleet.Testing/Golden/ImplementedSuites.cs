@@ -16,5 +16,6 @@ public static class ImplementedSuites
         "prores",
         "hunyuan_text",
         "hunyuan_dit",
+        "hunyuan_vae",
     };
 }
