@@ -1,0 +1,3 @@
+namespace JengaFleet.Contracts;
+
+public sealed record FailureDetails(FailureReason Reason, string Message, bool Retryable);

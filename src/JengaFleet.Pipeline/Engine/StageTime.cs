@@ -1,0 +1,4 @@
+namespace JengaFleet.Pipeline.Engine;
+
+/// <summary>How long one stage of a generation took.</summary>
+public sealed record StageTime(string Stage, TimeSpan Duration);
