@@ -65,7 +65,7 @@ public class Mp4WriterTests
     {
         using var scope = NewDisposeScope();
         // x = 2*(v/255) - 1 would round-trip; 0.999/255 below a step must truncate down.
-        var values = tensor(new float[] { -1f, 1f, 0f, (2f * 200.999f / 255f) - 1f, 2f, -3f }).view(1, 1, 1, 6).expand(3, 1, 1, 6);
+        var values = tensor(new float[] { -1f, 1f, 0f, (2f * 200.999f / 255f) - 1f, 2f, -3f }).view(1, 1, 1, 1, 6).expand(1, 3, 1, 1, 6);
         var clip = VideoTensorConversion.ToClip(values, 24);
         Assert.Equal((1, 1, 6), (clip.Frames, clip.Height, clip.Width));
         Assert.Equal(new byte[] { 0, 255, 127, 200, 255, 0 }, Enumerable.Range(0, 6).Select(i => clip.Rgb[i * 3]).ToArray());
