@@ -27,6 +27,11 @@ internal static class StorageTypes
         ["BoolStorage"] = Plain(ScalarType.Bool, 1),
     };
 
+    /// <summary>The storage class a tensor of <paramref name="type"/> is saved with (<c>FloatStorage</c> for float32, ...).</summary>
+    public static string StorageName(ScalarType type) =>
+        ByName.FirstOrDefault(e => e.Value.Stored == type).Key
+        ?? throw new NotSupportedException($"torch checkpoints of type {type} are not supported (supported: {string.Join(", ", ByName.Values.Select(v => v.Stored))})");
+
     public static ElementType Element(string storageType, string file) =>
         ByName.TryGetValue(storageType, out var element)
             ? element

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace JengaFleet.Models.Checkpoints;
 
 /// <summary>
-/// Fills the memory of a contiguous CPU tensor straight from a stream, in pieces below the 2 GB span limit
-/// of <c>Tensor.bytes</c>, so no managed copy of the whole tensor is ever made.
+/// Moves the memory of a contiguous CPU tensor straight from or to a stream, in pieces below the 2 GB span
+/// limit of <c>Tensor.bytes</c>, so no managed copy of the whole tensor is ever made.
 /// </summary>
 internal static class TensorMemory
 {
@@ -31,6 +31,30 @@ internal static class TensorMemory
         {
             using var piece = flat.narrow(0, first, Math.Min(perPiece, elements - first));
             source.ReadExactly(piece.bytes);
+        }
+    }
+
+    /// <summary>Writes the raw bytes of a contiguous CPU tensor to <paramref name="destination"/>.</summary>
+    public static void WriteTo(Tensor source, Stream destination, long pieceBytes = PieceBytes)
+    {
+        if (source.device_type != DeviceType.CPU || !source.is_contiguous())
+            throw new ArgumentException("expected a contiguous CPU tensor", nameof(source));
+        var elements = source.numel();
+        if (elements == 0)
+            return;
+        var elementBytes = source.element_size();
+        if (elements * elementBytes <= pieceBytes)
+        {
+            destination.Write(source.bytes);
+            return;
+        }
+
+        using var flat = source.reshape(-1);
+        var perPiece = Math.Max(1, pieceBytes / elementBytes);
+        for (long first = 0; first < elements; first += perPiece)
+        {
+            using var piece = flat.narrow(0, first, Math.Min(perPiece, elements - first));
+            destination.Write(piece.bytes);
         }
     }
 

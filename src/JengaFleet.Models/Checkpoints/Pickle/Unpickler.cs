@@ -205,7 +205,7 @@ public sealed class Unpickler
     private static object Long(ReadOnlySpan<byte> littleEndianTwosComplement)
     {
         var value = new BigInteger(littleEndianTwosComplement, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value; // (object): else the ternary makes every value a BigInteger
     }
 
     private long ToLong(object? value, int at) => value switch
