@@ -13,6 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace JengaFleet.Worker;
 
@@ -72,7 +73,7 @@ public static class WorkerApplication
         });
 
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck>("model", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("jenga-worker", serviceInstanceId: worker.Name)).WithMetrics(metrics => metrics
             .AddMeter(MetricNames.MeterName)
             .AddView(MetricNames.QueueWait, new ExplicitBucketHistogramConfiguration { Boundaries = MetricNames.QueueWaitBuckets })
             .AddView(instrument => instrument.Meter.Name == MetricNames.MeterName && instrument.Unit == "s" && instrument.Name != MetricNames.QueueWait

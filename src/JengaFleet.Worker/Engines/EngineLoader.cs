@@ -8,10 +8,11 @@ namespace JengaFleet.Worker.Engines;
 /// Loads every engine once at start-up, in the background so that <c>/healthz</c> answers during a long load;
 /// <c>/readyz</c> turns ready only when it is done and jobs wait for it. A failed load stops the process.
 /// </summary>
-internal sealed class EngineLoader(WorkerSlots slots, IHostApplicationLifetime lifetime, ILogger<EngineLoader> logger) : BackgroundService
+internal sealed class EngineLoader(WorkerSlots slots, Metrics.WorkerMetrics metrics, IHostApplicationLifetime lifetime, ILogger<EngineLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _ = metrics; // created now so that its gauges (ready, load time) are exported from the start
         var seconds = new Dictionary<string, double>();
         try
         {

@@ -44,6 +44,15 @@ public sealed class JobProcessor(
         {
             (outcome, reason) = await RunAsync(message, slot, labels, startedAt, queueWait, publish, stopping);
         }
+        catch (StorageUnavailableException e)
+        {
+            // Every retry spent: report it, then let the transport move the message to the error queue.
+            reason = FailureReason.StorageUnavailable;
+            logger.LogError(e, "Job {JobId}: storage stayed unavailable; the message goes to the error queue", message.JobId);
+            var failure = new FailureDetails(FailureReason.StorageUnavailable, e.Message, true);
+            await PublishFailedAsync(publish, message.JobId, message.BatchId, failure, null, slot, CancellationToken.None);
+            throw;
+        }
         finally
         {
             metrics.Ended(labels, outcome, reason, watch.Elapsed.TotalSeconds);
@@ -173,14 +182,6 @@ public sealed class JobProcessor(
             logger.LogInformation("Job {JobId} succeeded in {JobSeconds:F2} s: {VideoKey} ({VideoBytes} bytes)",
                 message.JobId, (record.CompletedAt - startedAt).TotalSeconds, stored.Key, stored.SizeBytes);
             return ("succeeded", null);
-        }
-        catch (StorageUnavailableException e)
-        {
-            // Every retry spent: report it, then let the transport move the message to the error queue.
-            logger.LogError(e, "Job {JobId}: storage stayed unavailable; the message goes to the error queue", message.JobId);
-            var failure = new FailureDetails(FailureReason.StorageUnavailable, e.Message, true);
-            await PublishFailedAsync(publish, message.JobId, message.BatchId, failure, null, slot, CancellationToken.None);
-            throw;
         }
         finally
         {

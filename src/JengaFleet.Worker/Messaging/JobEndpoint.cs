@@ -15,10 +15,10 @@ public static class JobEndpoint
         endpoint.ConcurrentMessageLimit = slots.All.Count;
         // Jobs are sent to this queue, not published: a queue per model must not receive every model's jobs.
         endpoint.ConfigureConsumeTopology = false;
-        endpoint.UseFilter(new MalformedMessageFilter(context));
         endpoint.ConfigureError(error =>
         {
             error.UseFilter(new HandBackInterruptedJobsFilter());
+            error.UseFilter(new ReportMalformedMessagesFilter(context));
             error.UseFilter(new GenerateFaultFilter());
             error.UseFilter(new ErrorTransportFilter());
         });
