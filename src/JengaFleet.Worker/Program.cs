@@ -1,0 +1,5 @@
+using JengaFleet.Worker;
+
+var app = WorkerApplication.Build(args);
+await app.RunAsync();
+return Environment.ExitCode;
