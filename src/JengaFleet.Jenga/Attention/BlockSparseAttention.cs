@@ -12,7 +12,7 @@ namespace JengaFleet.Jenga.Attention;
 /// gathered K/V and scores stay under <see cref="ChunkBudgetBytes"/>; rows in a chunk are padded to the
 /// chunk's largest count with a masked dummy slot.
 /// </summary>
-public sealed class BlockSparseAttention(long chunkBudgetBytes = 256L << 20) : IAttentionBackend
+public sealed class BlockSparseAttention(long chunkBudgetBytes = 256L << 20) : IBlockMaskedAttention
 {
     private const int Block = BlockLayout.BlockSize;
 
@@ -29,13 +29,19 @@ public sealed class BlockSparseAttention(long chunkBudgetBytes = 256L << 20) : I
         if (call.Carving is null)
             return AttentionMath.Dense(query, key, value, call);
 
+        using var selection = BlockImportanceSelector.Select(query, key, call.Layout, call.Carving);
+        AttentionMath.RecordStatistics(call, selection.Mask);
+        return AttendMasked(query, key, value, call, selection.Mask);
+    }
+
+    public Tensor AttendMasked(Tensor query, Tensor key, Tensor value, AttentionCall call, Tensor blockMask)
+    {
+        AttentionMath.Validate(query, key, value, call);
+        AttentionMath.ValidateMask(blockMask, query, call.Layout);
+        var settings = AttentionMath.RequireCarving(call);
         using var scope = NewDisposeScope();
         var layout = call.Layout;
-        var settings = call.Carving;
-        using var selection = BlockImportanceSelector.Select(query, key, layout, settings);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-
-        var video = AttendVideoRows(query, key, value, selection.Mask, call, settings);
+        var video = AttendVideoRows(query, key, value, blockMask, call, settings);
         var output = layout.ConditionTokens == 0
             ? video
             : cat(new[] { video, AttentionMath.ConditionRows(query, key, value, layout) }, 2);

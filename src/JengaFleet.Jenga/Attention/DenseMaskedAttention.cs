@@ -10,7 +10,7 @@ namespace JengaFleet.Jenga.Attention;
 /// attention in float64. Cost is quadratic in the sequence, so it is for tests and small shapes only;
 /// every other backend is checked against it.
 /// </summary>
-public sealed class DenseMaskedAttention : IAttentionBackend
+public sealed class DenseMaskedAttention : IBlockMaskedAttention
 {
     public string Name => "dense-masked-reference";
 
@@ -20,12 +20,18 @@ public sealed class DenseMaskedAttention : IAttentionBackend
         if (call.Carving is null)
             return AttentionMath.Dense(query, key, value, call);
 
+        using var selection = BlockImportanceSelector.Select(query, key, call.Layout, call.Carving);
+        AttentionMath.RecordStatistics(call, selection.Mask);
+        return AttendMasked(query, key, value, call, selection.Mask);
+    }
+
+    public Tensor AttendMasked(Tensor query, Tensor key, Tensor value, AttentionCall call, Tensor blockMask)
+    {
+        AttentionMath.Validate(query, key, value, call);
+        AttentionMath.ValidateMask(blockMask, query, call.Layout);
         using var scope = NewDisposeScope();
         var layout = call.Layout;
-        using var selection = BlockImportanceSelector.Select(query, key, layout, call.Carving);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-
-        var bias = TokenBias(selection.Mask, call, query.device);
+        var bias = TokenBias(blockMask, call, query.device);
         var q = query.narrow(2, 0, layout.VideoTokens).to(ScalarType.Float64);
         var scores = matmul(q, key.to(ScalarType.Float64).transpose(-1, -2)).mul_(1.0 / Math.Sqrt(query.shape[3])).add_(bias);
         var video = matmul(scores.softmax(-1), value.to(ScalarType.Float64)).to(query.dtype);
