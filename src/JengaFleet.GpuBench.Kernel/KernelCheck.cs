@@ -47,7 +47,7 @@ internal static class KernelCheck
         {
             foreach (var (label, backend) in backends)
             {
-                var variantName = $"d{c.HeadDim}_n{backend.TileKeys}_s{backend.Stages}";
+                var variantName = $"d{c.HeadDim} {backend.Shape.Shape}";
                 if (!backend.Kernels.Variants.Any(v => v.HeadDim == c.HeadDim && v.Fp16 == (c.Type == ScalarType.Float16)))
                     continue;
                 using var scope = NewDisposeScope();
@@ -66,6 +66,13 @@ internal static class KernelCheck
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
             Console.WriteLine(row);
+        // The public path must have run the kernel, never the gather fallback.
+        foreach (var (label, backend) in backends)
+        {
+            Console.WriteLine($"{label} {backend.Shape.Shape}: calls handed to the gather fallback = {backend.FallbackCalls}");
+            allPassed &= backend.FallbackCalls == 0;
+        }
+
         Console.WriteLine(allPassed ? "CHECK PASSED" : "CHECK FAILED");
         return allPassed;
     }

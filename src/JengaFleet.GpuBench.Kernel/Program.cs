@@ -4,12 +4,12 @@ using JengaFleet.Jenga.Cuda.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Usage: JengaFleet.GpuBench.Kernel <info|check|sanitize|bench|all> [--out DIR] [--variants 64x2,32x3] [--quick]
-// The first variant (keys per tile x stages) is the default backend (head dims 64/128, bf16 and fp16);
-// the others compile only d128 bf16 and run beside it for comparison.
+// Usage: JengaFleet.GpuBench.Kernel <check|sanitize|bench|all> [--out DIR] [--variants 32x2w4m1,64x2w8m2] [--quick]
+// A variant is {keys per tile}x{stages}w{warps}m{min CTAs per SM}. The first is the backend under test
+// (head dims 64/128, bf16 and fp16); the others compile only d128 bf16 and run beside it for comparison.
 var command = args.Length > 0 ? args[0] : "all";
 var outDir = Option("--out") ?? Environment.GetEnvironmentVariable("OUT") ?? ".";
-var variantSpec = Option("--variants") ?? "64x2";
+var variantSpec = Option("--variants") ?? KernelVariant.DefaultShape.Shape;
 var quick = args.Contains("--quick");
 Directory.CreateDirectory(outDir);
 
@@ -24,12 +24,11 @@ if (!choice.UsesCudaKernel)
 var backends = new List<(string Label, CudaBlockSparseAttention Backend)>();
 foreach (var (spec, index) in variantSpec.Split(',').Select((s, i) => (s, i)))
 {
-    var parts = spec.Split('x');
-    int tileKeys = int.Parse(parts[0]), stages = int.Parse(parts[1]);
-    var variants = index == 0 ? KernelVariant.Defaults(tileKeys, stages) : [new KernelVariant(128, tileKeys, stages, false)];
-    var backend = CudaBlockSparseAttention.TryCreate(Gpu.Cuda, out var reason, tileKeys, stages, variants)
+    var shape = KernelVariant.ParseShape(spec);
+    IReadOnlyList<KernelVariant> variants = index == 0 ? KernelVariant.Defaults(shape) : [shape];
+    var backend = CudaBlockSparseAttention.TryCreate(Gpu.Cuda, out var reason, shape, variants)
         ?? throw new InvalidOperationException($"variant {spec}: {reason}");
-    Console.WriteLine($"variant {spec}: {reason}");
+    Console.WriteLine($"variant {shape.Shape}: {reason}");
     backends.Add((index == 0 ? "default" : "alt", backend));
 }
 
@@ -38,7 +37,7 @@ using (var compileLog = new StreamWriter(Path.Combine(outDir, "kernel-compile.lo
     foreach (var (label, backend) in backends)
     {
         var k = backend.Kernels;
-        compileLog.WriteLine($"== {label} n{backend.TileKeys} s{backend.Stages}: {k.Device.Name} sm {k.Device.Major}.{k.Device.Minor} ({k.Device.Architecture}), {k.Device.Multiprocessors} SMs, max shared/block {k.Device.MaxSharedBytesPerBlock}");
+        compileLog.WriteLine($"== {label} {backend.Shape.Shape}: {k.Device.Name} sm {k.Device.Major}.{k.Device.Minor} ({k.Device.Architecture}), {k.Device.Multiprocessors} SMs, max shared/block {k.Device.MaxSharedBytesPerBlock}");
         compileLog.WriteLine(k.Origin);
         compileLog.WriteLine(k.CompileLog);
         foreach (var f in k.Functions)

@@ -22,11 +22,10 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     private readonly IBlockMaskedAttention _fallback;
     private long _fallbackCalls;
 
-    internal CudaBlockSparseAttention(BlockSparseKernels kernels, int tileKeys, int stages, IBlockMaskedAttention? fallback = null)
+    internal CudaBlockSparseAttention(BlockSparseKernels kernels, KernelVariant shape, IBlockMaskedAttention? fallback = null)
     {
         Kernels = kernels;
-        TileKeys = tileKeys;
-        Stages = stages;
+        Shape = shape;
         _fallback = fallback ?? new BlockSparseAttention();
     }
 
@@ -34,11 +33,8 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
 
     public BlockSparseKernels Kernels { get; }
 
-    /// <summary>Keys per inner tile of the kernel (32 or 64).</summary>
-    public int TileKeys { get; }
-
-    /// <summary>Shared-memory pipeline depth of the kernel.</summary>
-    public int Stages { get; }
+    /// <summary>The kernel's tile shape (keys per tile, stages, warps); head dim and type follow the inputs.</summary>
+    public KernelVariant Shape { get; }
 
     /// <summary>Launch the rows with the longest lists first, so the last wave is not one long row (default on).</summary>
     public bool LongestRowsFirst { get; init; } = true;
@@ -47,11 +43,11 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);
 
     /// <summary>Loads (compiling or reading the cache) the kernels for the device; null with the reason where that is impossible.</summary>
-    public static CudaBlockSparseAttention? TryCreate(Device device, out string reason, int tileKeys = 64, int stages = 2) =>
-        TryCreate(device, out reason, tileKeys, stages, KernelVariant.Defaults(tileKeys, stages));
+    public static CudaBlockSparseAttention? TryCreate(Device device, out string reason, KernelVariant? shape = null) =>
+        TryCreate(device, out reason, shape ?? KernelVariant.DefaultShape, KernelVariant.Defaults(shape));
 
     /// <summary>As above with an explicit variant set (benchmarks compile only the variants they time).</summary>
-    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, int tileKeys, int stages, IReadOnlyList<KernelVariant> variants)
+    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, KernelVariant shape, IReadOnlyList<KernelVariant> variants)
     {
         if (device.type != DeviceType.CUDA)
         {
@@ -60,7 +56,7 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         }
 
         var kernels = CudaKernelRuntime.TryLoad(Math.Max(0, (int)device.index), variants, out reason);
-        return kernels is null ? null : new CudaBlockSparseAttention(kernels, tileKeys, stages);
+        return kernels is null ? null : new CudaBlockSparseAttention(kernels, shape);
     }
 
     public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call)
@@ -80,7 +76,7 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         AttentionMath.ValidateMask(blockMask, query, call.Layout);
         var settings = AttentionMath.RequireCarving(call);
         var variant = VariantFor(query);
-        if (variant is null || blockMask.device != query.device)
+        if (variant is null || !SameDevice(blockMask.device, query.device))
         {
             Interlocked.Increment(ref _fallbackCalls);
             return _fallback.AttendMasked(query, key, value, call, blockMask);
@@ -154,9 +150,13 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             return null;
         if (query.dtype is not (ScalarType.BFloat16 or ScalarType.Float16))
             return null;
-        var variant = new KernelVariant((int)query.shape[3], TileKeys, Stages, query.dtype == ScalarType.Float16);
+        var variant = Shape with { HeadDim = (int)query.shape[3], Fp16 = query.dtype == ScalarType.Float16 };
         return Kernels.Has(variant) ? variant : null;
     }
+
+    // TorchSharp's Device is a class without value equality: compare type and index.
+    private static bool SameDevice(Device a, Device b) =>
+        a.type == b.type && (a.type != DeviceType.CUDA || Math.Max(0, (int)a.index) == Math.Max(0, (int)b.index));
 
     /// <summary>The kernel reads 16-byte chunks of contiguous head-dim rows; anything else is copied to a contiguous tensor.</summary>
     private static Tensor KernelReady(Tensor x)

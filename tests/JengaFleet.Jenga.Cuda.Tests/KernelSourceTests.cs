@@ -42,7 +42,8 @@ public class KernelSourceTests
         foreach (var v in variants)
             Assert.Single(source.Split('\n'), line => line == v.Instantiation);
         Assert.Equal(source, BlockSparseKernels.SourceFor(KernelVariant.Defaults()));
-        Assert.Contains("JENGA_BSA_KERNEL(jenga_bsa_d128_n64_s2_bf16, 128, 64, 2, false)", source);
+        Assert.Contains($"JENGA_BSA_KERNEL(jenga_bsa_d128_n{KernelVariant.DefaultShape.TileKeys}_s{KernelVariant.DefaultShape.Stages}_w{KernelVariant.DefaultShape.Warps}m{KernelVariant.DefaultShape.MinBlocks}_bf16, 128, ", source);
+        Assert.Contains("JENGA_BSA_KERNEL(jenga_bsa_d64_n64_s3_w8m2_f16, 64, 64, 3, true, 8, 2)", new KernelVariant(64, 64, 3, true, 8, 2).Instantiation);
     }
 
     [Theory]
@@ -60,10 +61,25 @@ public class KernelSourceTests
         Assert.Equal(98304, new KernelVariant(128, 64, 2, false).SharedBytes);
         Assert.Equal(131072, new KernelVariant(128, 64, 3, false).SharedBytes);
         Assert.Equal(32768, new KernelVariant(64, 32, 2, true).SharedBytes);
-        Assert.Equal("jenga_bsa_d64_n32_s2_f16", new KernelVariant(64, 32, 2, true).Name);
+        Assert.Equal("jenga_bsa_d64_n32_s2_w4m1_f16", new KernelVariant(64, 32, 2, true).Name);
+        Assert.Equal(256, new KernelVariant(128, 64, 2, false, Warps: 8).Threads);
+        new KernelVariant(128, 128, 2, false, Warps: 8).Validate();
         Assert.Throws<ArgumentOutOfRangeException>(() => new KernelVariant(96, 64, 2, false).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new KernelVariant(128, 128, 2, false).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new KernelVariant(128, 64, 1, false).Validate());
+    }
+
+    [Theory]
+    [InlineData("64x2", 64, 2, 4, 1)]
+    [InlineData("32x3w8", 32, 3, 8, 1)]
+    [InlineData("128x2w8m2", 128, 2, 8, 2)]
+    public void Shapes_parse_from_the_bench_syntax(string text, int keys, int stages, int warps, int minBlocks)
+    {
+        var shape = KernelVariant.ParseShape(text);
+        Assert.Equal(new KernelVariant(128, keys, stages, false, warps, minBlocks), shape);
+        Assert.Equal(shape, KernelVariant.ParseShape(shape.Shape));
+        Assert.ThrowsAny<Exception>(() => KernelVariant.ParseShape("64"));
+        Assert.ThrowsAny<Exception>(() => KernelVariant.ParseShape("128x2w4"));
     }
 
     [Fact]

@@ -136,7 +136,7 @@ public sealed unsafe class BlockSparseKernels
         var copy = parameters;
         void** args = stackalloc void*[1];
         args[0] = &copy;
-        _driver.Launch(function, (uint)parameters.Rows, KernelVariant.Threads, (uint)variant.SharedBytes, args, variant.Name);
+        _driver.Launch(function, (uint)parameters.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
     }
 
     public void Synchronize() => _driver.Synchronize();

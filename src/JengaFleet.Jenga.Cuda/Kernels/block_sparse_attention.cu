@@ -1,10 +1,10 @@
 // Block-sparse attention forward for Jenga's carved self-attention (video query rows only).
 //
-// One CTA of 4 warps per (sample, head, 128-row video query block). The CTA walks the query block's
+// One CTA of WARPS warps (4 or 8) per (sample, head, 128-row video query block). The CTA walks the query block's
 // list of kept key blocks in increasing order, in tiles of BN keys, FlashAttention-2 style: S = Q K^T
 // on the tensor cores (mma.sync m16n8k16, fp32 accumulate), online softmax in base 2 with fp32 running
 // max and sum, P rounded to 16 bits, O += P V on the tensor cores. K/V tiles are staged in shared
-// memory with cp.async, STAGES deep. Each warp owns 32 query rows (two m16 tiles).
+// memory with cp.async, STAGES deep. Each warp owns 128/WARPS query rows (MT m16 tiles).
 //
 // Key blocks n < video_blocks are video blocks (tokens n*128 .. , valid below video_tokens); blocks
 // n >= video_blocks are condition blocks (tokens video_tokens + (n - video_blocks)*128 .., valid below
@@ -161,11 +161,12 @@ __device__ __forceinline__ void load_kv_tile(u32 kdst, u32 vdst, const KeyTile& 
     }
 }
 
-template <int D, int BN, int STAGES, bool FP16>
+template <int D, int BN, int STAGES, bool FP16, int WARPS>
 __device__ __forceinline__ void bsa_forward(const BsaParams& p)
 {
     constexpr int BM = 128;           // query rows per CTA (one block)
-    constexpr int THREADS = 128;      // 4 warps x 32 rows
+    constexpr int THREADS = WARPS * 32;
+    constexpr int MT = BM / (WARPS * 16);  // m16 row tiles per warp: 2 with 4 warps, 1 with 8
     constexpr int CPR = D / 8;        // 16-byte chunks per row
     constexpr int NT = BN / 8;        // 8-key column tiles of S
     constexpr int DT = D / 8;         // 8-wide column tiles of O
@@ -210,10 +211,10 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
     }
     cp_async_commit();
 
-    float o[2][DT][4];
-    float row_max[2][2], row_sum[2][2];
+    float o[MT][DT][4];
+    float row_max[MT][2], row_sum[MT][2];
 #pragma unroll
-    for (int mt = 0; mt < 2; ++mt) {
+    for (int mt = 0; mt < MT; ++mt) {
 #pragma unroll
         for (int dt = 0; dt < DT; ++dt)
 #pragma unroll
@@ -257,10 +258,10 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         const u32 kbase = sK + comp_stage * KV_STAGE_BYTES;
         const u32 vbase = sV + comp_stage * KV_STAGE_BYTES;
 
-        // S = Q K^T for this warp's 32 rows and the tile's BN keys.
-        float s[2][NT][4];
+        // S = Q K^T for this warp's rows and the tile's BN keys.
+        float s[MT][NT][4];
 #pragma unroll
-        for (int mt = 0; mt < 2; ++mt)
+        for (int mt = 0; mt < MT; ++mt)
 #pragma unroll
             for (int nt = 0; nt < NT; ++nt)
 #pragma unroll
@@ -268,10 +269,10 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
                     s[mt][nt][e] = 0.f;
 #pragma unroll
         for (int kk = 0; kk < D / 16; ++kk) {
-            u32 a[2][4];
+            u32 a[MT][4];
 #pragma unroll
-            for (int mt = 0; mt < 2; ++mt) {
-                const int r = warp * 32 + mt * 16 + (lane & 15);
+            for (int mt = 0; mt < MT; ++mt) {
+                const int r = warp * (MT * 16) + mt * 16 + (lane & 15);
                 ldsm_x4(sQ + swizzle<CPR>(r, kk * 2 + (lane >> 4)), a[mt][0], a[mt][1], a[mt][2], a[mt][3]);
             }
 #pragma unroll
@@ -280,7 +281,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
                 u32 b0, b1, b2, b3;
                 ldsm_x4(kbase + swizzle<CPR>(r, kk * 2 + ((lane >> 3) & 1)), b0, b1, b2, b3);
 #pragma unroll
-                for (int mt = 0; mt < 2; ++mt) {
+                for (int mt = 0; mt < MT; ++mt) {
                     mma16816<FP16>(s[mt][2 * jn], a[mt], b0, b1);
                     mma16816<FP16>(s[mt][2 * jn + 1], a[mt], b2, b3);
                 }
@@ -291,7 +292,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         const float bias = kt.cond ? p.cond_bias_log2 : 0.f;
         const bool partial = kt.start + BN > kt.limit;
 #pragma unroll
-        for (int mt = 0; mt < 2; ++mt) {
+        for (int mt = 0; mt < MT; ++mt) {
 #pragma unroll
             for (int hh = 0; hh < 2; ++hh) {
                 float mx = neg_inf();
@@ -334,9 +335,9 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         // O += P V. The S accumulator layout of two adjacent 8-key tiles is the A layout of one 16-key step.
 #pragma unroll
         for (int kc = 0; kc < BN / 16; ++kc) {
-            u32 a[2][4];
+            u32 a[MT][4];
 #pragma unroll
-            for (int mt = 0; mt < 2; ++mt) {
+            for (int mt = 0; mt < MT; ++mt) {
                 a[mt][0] = pack2<FP16>(s[mt][2 * kc][0], s[mt][2 * kc][1]);
                 a[mt][1] = pack2<FP16>(s[mt][2 * kc][2], s[mt][2 * kc][3]);
                 a[mt][2] = pack2<FP16>(s[mt][2 * kc + 1][0], s[mt][2 * kc + 1][1]);
@@ -348,7 +349,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
                 u32 b0, b1, b2, b3;
                 ldsm_x4_trans(vbase + swizzle<CPR>(r, dp * 2 + (lane >> 4)), b0, b1, b2, b3);
 #pragma unroll
-                for (int mt = 0; mt < 2; ++mt) {
+                for (int mt = 0; mt < MT; ++mt) {
                     mma16816<FP16>(o[mt][2 * dp], a[mt], b0, b1);
                     mma16816<FP16>(o[mt][2 * dp + 1], a[mt], b2, b3);
                 }
@@ -363,14 +364,14 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
 
     // Normalise and write the rows that exist; a row that saw no key at all is written as zeros.
 #pragma unroll
-    for (int mt = 0; mt < 2; ++mt) {
+    for (int mt = 0; mt < MT; ++mt) {
 #pragma unroll
         for (int hh = 0; hh < 2; ++hh) {
             float l = row_sum[mt][hh];
             l += __shfl_xor_sync(0xffffffffu, l, 1);
             l += __shfl_xor_sync(0xffffffffu, l, 2);
             const float inv = l > 0.f ? 1.f / l : 0.f;
-            const int r = q0 + warp * 32 + mt * 16 + (lane >> 2) + hh * 8;
+            const int r = q0 + warp * (MT * 16) + mt * 16 + (lane >> 2) + hh * 8;
             if (r < p.video_tokens) {
                 u16* dst = og + (i64)r * p.o_st + 2 * (lane & 3);
 #pragma unroll
@@ -381,8 +382,8 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
     }
 }
 
-#define JENGA_BSA_KERNEL(NAME, D, BN, STAGES, FP16) \
-    extern "C" __global__ void __launch_bounds__(128) NAME(const BsaParams p) { bsa_forward<D, BN, STAGES, FP16>(p); }
+#define JENGA_BSA_KERNEL(NAME, D, BN, STAGES, FP16, WARPS, MIN_BLOCKS) \
+    extern "C" __global__ void __launch_bounds__(WARPS * 32, MIN_BLOCKS) NAME(const BsaParams p) { bsa_forward<D, BN, STAGES, FP16, WARPS>(p); }
 
 // Compact lists from a bool block mask [rows, key_blocks]: one warp per row, kept block ids in
 // increasing order at lists[row * stride ...], their number at counts[row].
