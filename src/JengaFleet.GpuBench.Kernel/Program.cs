@@ -5,11 +5,11 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Usage: JengaFleet.GpuBench.Kernel <check|sanitize|bench|all> [--out DIR] [--variants 32x2w4m1,64x2w8m2] [--quick]
-// A variant is {keys per tile}x{stages}w{warps}m{min CTAs per SM}. The first is the backend under test
+// A variant is "default" (per-head-dim defaults) or {keys per tile}x{stages}w{warps}m{min CTAs per SM}. The first is the backend under test
 // (head dims 64/128, bf16 and fp16); the others compile only d128 bf16 and run beside it for comparison.
 var command = args.Length > 0 ? args[0] : "all";
 var outDir = Option("--out") ?? Environment.GetEnvironmentVariable("OUT") ?? ".";
-var variantSpec = Option("--variants") ?? KernelVariant.DefaultShape.Shape;
+var variantSpec = Option("--variants") ?? "default";
 var quick = args.Contains("--quick");
 Directory.CreateDirectory(outDir);
 
@@ -24,11 +24,12 @@ if (!choice.UsesCudaKernel)
 var backends = new List<(string Label, CudaBlockSparseAttention Backend)>();
 foreach (var (spec, index) in variantSpec.Split(',').Select((s, i) => (s, i)))
 {
-    var shape = KernelVariant.ParseShape(spec);
-    IReadOnlyList<KernelVariant> variants = index == 0 ? KernelVariant.Defaults(shape) : [shape];
-    var backend = CudaBlockSparseAttention.TryCreate(Gpu.Cuda, out var reason, shape, variants)
+    IReadOnlyList<KernelVariant> variants = spec == "default" ? KernelVariant.Defaults()
+        : index == 0 ? KernelVariant.Defaults(KernelVariant.ParseShape(spec))
+        : [KernelVariant.ParseShape(spec)];
+    var backend = CudaBlockSparseAttention.TryCreate(Gpu.Cuda, out var reason, variants)
         ?? throw new InvalidOperationException($"variant {spec}: {reason}");
-    Console.WriteLine($"variant {shape.Shape}: {reason}");
+    Console.WriteLine($"variant {backend.ShapeLabel}: {reason}");
     backends.Add((index == 0 ? "default" : "alt", backend));
 }
 
@@ -37,7 +38,7 @@ using (var compileLog = new StreamWriter(Path.Combine(outDir, "kernel-compile.lo
     foreach (var (label, backend) in backends)
     {
         var k = backend.Kernels;
-        compileLog.WriteLine($"== {label} {backend.Shape.Shape}: {k.Device.Name} sm {k.Device.Major}.{k.Device.Minor} ({k.Device.Architecture}), {k.Device.Multiprocessors} SMs, max shared/block {k.Device.MaxSharedBytesPerBlock}");
+        compileLog.WriteLine($"== {label} {backend.ShapeLabel}: {k.Device.Name} sm {k.Device.Major}.{k.Device.Minor} ({k.Device.Architecture}), {k.Device.Multiprocessors} SMs, max shared/block {k.Device.MaxSharedBytesPerBlock}");
         compileLog.WriteLine(k.Origin);
         compileLog.WriteLine(k.CompileLog);
         foreach (var f in k.Functions)

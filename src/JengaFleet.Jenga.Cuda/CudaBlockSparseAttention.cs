@@ -22,10 +22,9 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     private readonly IBlockMaskedAttention _fallback;
     private long _fallbackCalls;
 
-    internal CudaBlockSparseAttention(BlockSparseKernels kernels, KernelVariant shape, IBlockMaskedAttention? fallback = null)
+    internal CudaBlockSparseAttention(BlockSparseKernels kernels, IBlockMaskedAttention? fallback = null)
     {
         Kernels = kernels;
-        Shape = shape;
         _fallback = fallback ?? new BlockSparseAttention();
     }
 
@@ -33,8 +32,8 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
 
     public BlockSparseKernels Kernels { get; }
 
-    /// <summary>The kernel's tile shape (keys per tile, stages, warps); head dim and type follow the inputs.</summary>
-    public KernelVariant Shape { get; }
+    /// <summary>The compiled tile shapes per head dim, e.g. <c>d128 32x2w4m1, d64 64x2w4m1</c>.</summary>
+    public string ShapeLabel => string.Join(", ", Kernels.Variants.Where(v => !v.Fp16).OrderByDescending(v => v.HeadDim).Select(v => $"d{v.HeadDim} {v.Shape}"));
 
     /// <summary>Launch the rows with the longest lists first, so the last wave is not one long row (default on).</summary>
     public bool LongestRowsFirst { get; init; } = true;
@@ -43,11 +42,12 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);
 
     /// <summary>Loads (compiling or reading the cache) the kernels for the device; null with the reason where that is impossible.</summary>
+    /// <param name="shape">One tile shape for every head dim; null takes the per-head-dim defaults.</param>
     public static CudaBlockSparseAttention? TryCreate(Device device, out string reason, KernelVariant? shape = null) =>
-        TryCreate(device, out reason, shape ?? KernelVariant.DefaultShape, KernelVariant.Defaults(shape));
+        TryCreate(device, out reason, shape is null ? KernelVariant.Defaults() : KernelVariant.Defaults(shape));
 
     /// <summary>As above with an explicit variant set (benchmarks compile only the variants they time).</summary>
-    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, KernelVariant shape, IReadOnlyList<KernelVariant> variants)
+    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, IReadOnlyList<KernelVariant> variants)
     {
         if (device.type != DeviceType.CUDA)
         {
@@ -56,7 +56,7 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         }
 
         var kernels = CudaKernelRuntime.TryLoad(Math.Max(0, (int)device.index), variants, out reason);
-        return kernels is null ? null : new CudaBlockSparseAttention(kernels, shape);
+        return kernels is null ? null : new CudaBlockSparseAttention(kernels);
     }
 
     public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call)
@@ -150,8 +150,8 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             return null;
         if (query.dtype is not (ScalarType.BFloat16 or ScalarType.Float16))
             return null;
-        var variant = Shape with { HeadDim = (int)query.shape[3], Fp16 = query.dtype == ScalarType.Float16 };
-        return Kernels.Has(variant) ? variant : null;
+        var fp16 = query.dtype == ScalarType.Float16;
+        return Kernels.Variants.FirstOrDefault(v => v.HeadDim == query.shape[3] && v.Fp16 == fp16);
     }
 
     // TorchSharp's Device is a class without value equality: compare type and index.

@@ -42,7 +42,10 @@ public class KernelSourceTests
         foreach (var v in variants)
             Assert.Single(source.Split('\n'), line => line == v.Instantiation);
         Assert.Equal(source, BlockSparseKernels.SourceFor(KernelVariant.Defaults()));
-        Assert.Contains($"JENGA_BSA_KERNEL(jenga_bsa_d128_n{KernelVariant.DefaultShape.TileKeys}_s{KernelVariant.DefaultShape.Stages}_w{KernelVariant.DefaultShape.Warps}m{KernelVariant.DefaultShape.MinBlocks}_bf16, 128, ", source);
+        Assert.Equal(2, variants.Count(v => v.HeadDim == 128));
+        Assert.Equal(2, variants.Count(v => v.HeadDim == 64));
+        Assert.Equal(2, variants.Count(v => v.Fp16));
+        Assert.Equal(4, KernelVariant.Defaults(KernelVariant.ParseShape("64x3")).Select(v => v.Name).Distinct().Count());
         Assert.Contains("JENGA_BSA_KERNEL(jenga_bsa_d64_n64_s3_w8m2_f16, 64, 64, 3, true, 8, 2)", new KernelVariant(64, 64, 3, true, 8, 2).Instantiation);
     }
 

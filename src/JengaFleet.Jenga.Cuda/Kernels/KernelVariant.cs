@@ -24,15 +24,21 @@ public sealed record KernelVariant(int HeadDim, int TileKeys, int Stages, bool F
     /// <summary>The line that instantiates this variant in the kernel source.</summary>
     public string Instantiation => $"JENGA_BSA_KERNEL({Name}, {HeadDim}, {TileKeys}, {Stages}, {(Fp16 ? "true" : "false")}, {Warps}, {MinBlocks})";
 
-    /// <summary>The tile shape used when none is named (chosen from the H100 measurements in docs/gpu-kernel.md).</summary>
+    /// <summary>
+    /// The tile shapes used when none is named, per head dim, chosen from the H100 runs in docs/gpu-kernel.md:
+    /// d128 32 keys x 2 stages x 4 warps (255 TFLOP/s; 64-key tiles spill), d64 64 x 2 x 4 (265 TFLOP/s).
+    /// </summary>
     public static KernelVariant DefaultShape { get; } = new(128, 32, 2, false, 4, 1);
 
-    /// <summary>The variants of one tile shape a backend compiles: both head dims, bf16 and fp16.</summary>
-    public static IReadOnlyList<KernelVariant> Defaults(KernelVariant? shape = null)
-    {
-        var s = shape ?? DefaultShape;
-        return SupportedHeadDims.SelectMany(d => new[] { s with { HeadDim = d, Fp16 = false }, s with { HeadDim = d, Fp16 = true } }).ToList();
-    }
+    public static KernelVariant DefaultShapeD64 { get; } = new(64, 64, 2, false, 4, 1);
+
+    /// <summary>The default variants: per head dim its default shape, bf16 and fp16.</summary>
+    public static IReadOnlyList<KernelVariant> Defaults() =>
+        new[] { DefaultShape, DefaultShapeD64 }.SelectMany(s => new[] { s, s with { Fp16 = true } }).ToList();
+
+    /// <summary>One tile shape for both head dims, bf16 and fp16.</summary>
+    public static IReadOnlyList<KernelVariant> Defaults(KernelVariant shape) =>
+        SupportedHeadDims.SelectMany(d => new[] { shape with { HeadDim = d, Fp16 = false }, shape with { HeadDim = d, Fp16 = true } }).ToList();
 
     /// <summary>Parses <see cref="Shape"/> (<c>{keys}x{stages}[w{warps}[m{minBlocks}]]</c>) for head dim 128, bf16.</summary>
     public static KernelVariant ParseShape(string shape)

@@ -324,10 +324,12 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
                     }
                 }
                 row_sum[mt][hh] = row_sum[mt][hh] * alpha + sum;  // per-thread partial; the quad is summed at the end
+                if (alpha != 1.f) {  // the running max rarely moves after the first tiles: skip the rescale then
 #pragma unroll
-                for (int dt = 0; dt < DT; ++dt) {
-                    o[mt][dt][2 * hh] *= alpha;
-                    o[mt][dt][2 * hh + 1] *= alpha;
+                    for (int dt = 0; dt < DT; ++dt) {
+                        o[mt][dt][2 * hh] *= alpha;
+                        o[mt][dt][2 * hh + 1] *= alpha;
+                    }
                 }
             }
         }
