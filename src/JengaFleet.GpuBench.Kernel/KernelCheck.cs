@@ -47,9 +47,10 @@ internal static class KernelCheck
         {
             foreach (var (label, backend) in backends)
             {
-                var variantName = $"d{c.HeadDim} {backend.Kernels.Variants.First(v => v.HeadDim == c.HeadDim).Shape}";
-                if (!backend.Kernels.Variants.Any(v => v.HeadDim == c.HeadDim && v.Fp16 == (c.Type == ScalarType.Float16)))
+                var variant = backend.Kernels.Variants.FirstOrDefault(v => v.HeadDim == c.HeadDim && v.Fp16 == (c.Type == ScalarType.Float16));
+                if (variant is null)
                     continue;
+                var variantName = $"d{c.HeadDim} {variant.Shape}";
                 using var scope = NewDisposeScope();
                 manual_seed(seed++);
                 var result = RunCase(c, backend);
