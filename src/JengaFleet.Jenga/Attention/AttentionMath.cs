@@ -20,6 +20,14 @@ internal static class AttentionMath
             throw new ArgumentException($"{lengths.Count} valid condition lengths given for a batch of {q.shape[0]}");
     }
 
+    /// <summary>The block mask must be bool <c>[B, H, Vq, Vk + C]</c> for q's batch and heads.</summary>
+    public static void ValidateMask(Tensor blockMask, Tensor q, BlockLayout layout)
+    {
+        long[] expected = [q.shape[0], q.shape[1], layout.VideoBlocks, layout.TotalBlocks];
+        if (blockMask.dtype != ScalarType.Bool || !blockMask.shape.SequenceEqual(expected))
+            throw new ArgumentException($"block mask must be bool [{string.Join(", ", expected)}]; got {blockMask.dtype} {Shape(blockMask)}");
+    }
+
     /// <summary>
     /// Dense attention: each sample's queries see the keys below its valid length. The keys are cut to that
     /// length per sample instead of masked, so libtorch can pick its fused (flash) kernels, which take no mask.
@@ -83,6 +91,9 @@ internal static class AttentionMath
         call.Statistics.Record(rows, kept.item<long>(), videoBlocks);
     }
 
+
+    public static CarvingSettings RequireCarving(AttentionCall call) =>
+        call.Carving ?? throw new InvalidOperationException("carved attention called without carving settings");
 
     public static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 }

@@ -8,7 +8,7 @@ namespace JengaFleet.Jenga.Attention;
 /// What every backend does the same way: input checks, the dense path, block selection, statistics and
 /// the condition-query rows. A backend supplies only how video query rows attend to their kept blocks.
 /// </summary>
-public abstract class CarvedAttentionBackend : IAttentionBackend
+public abstract class CarvedAttentionBackend : IBlockMaskedAttention
 {
     public abstract string Name { get; }
 
@@ -18,12 +18,19 @@ public abstract class CarvedAttentionBackend : IAttentionBackend
         if (call.Carving is null)
             return AttentionMath.Dense(query, key, value, call);
 
+        using var selection = BlockImportanceSelector.Select(query, key, call.Layout, call.Carving);
+        AttentionMath.RecordStatistics(call, selection.Mask);
+        return AttendMasked(query, key, value, call, selection.Mask);
+    }
+
+    public Tensor AttendMasked(Tensor query, Tensor key, Tensor value, AttentionCall call, Tensor blockMask)
+    {
+        AttentionMath.Validate(query, key, value, call);
+        AttentionMath.ValidateMask(blockMask, query, call.Layout);
+        var settings = AttentionMath.RequireCarving(call);
         using var scope = NewDisposeScope();
         var layout = call.Layout;
-        using var selection = BlockImportanceSelector.Select(query, key, layout, call.Carving);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-
-        var video = AttendVideoRows(query, key, value, selection.Mask, call, call.Carving);
+        var video = AttendVideoRows(query, key, value, blockMask, call, settings);
         var output = layout.ConditionTokens == 0
             ? video
             : cat(new[] { video, AttentionMath.ConditionRows(query, key, value, layout) }, 2);

@@ -127,4 +127,34 @@ public class AttentionBackendTests
         Assert.Contains("shapes differ", error.Message);
         Assert.Throws<ArgumentException>(() => new BlockSparseAttention().Attend(q, k, v, call with { ConditionValidLengths = [1, 2] }));
     }
+    [Fact]
+    public void A_given_mask_with_diagonal_only_and_full_rows_gives_the_reference_result()
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, call) = Scenario("padded-batch2");
+        var layout = call.Layout;
+        var mask = zeros(new long[] { 2, 3, layout.VideoBlocks, layout.TotalBlocks }, ScalarType.Bool);
+        for (var m = 0; m < layout.VideoBlocks; m++)
+        {
+            mask[TensorIndex.Ellipsis, m, m] = tensor(true);                             // diagonal only ...
+            mask[TensorIndex.Ellipsis, m, TensorIndex.Slice(layout.VideoBlocks)] = tensor(true);
+        }
+
+        mask[1, 2, 0] = tensor(true);                                                     // ... and one full row
+        var reference = new DenseMaskedAttention().AttendMasked(q, k, v, call, mask);
+        var sparse = new BlockSparseAttention(chunkBudgetBytes: 200_000).AttendMasked(q, k, v, call, mask);
+        var diff = (sparse - reference).abs().max().item<float>();
+        Assert.True(diff < 1e-5, $"max abs difference {diff}");
+    }
+
+    [Fact]
+    public void A_given_mask_of_the_wrong_shape_is_rejected()
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, call) = Scenario("hunyuan-aligned");
+        var wrong = ones(new long[] { 1, 2, call.Layout.VideoBlocks, call.Layout.VideoBlocks }, ScalarType.Bool);
+        var error = Assert.Throws<ArgumentException>(() => new BlockSparseAttention().AttendMasked(q, k, v, call, wrong));
+        Assert.Contains("block mask must be bool", error.Message);
+        Assert.Throws<ArgumentException>(() => new DenseMaskedAttention().AttendMasked(q, k, v, call, wrong.to(ScalarType.Float32)));
+    }
 }

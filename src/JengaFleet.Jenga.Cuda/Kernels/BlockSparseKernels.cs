@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using JengaFleet.Jenga.Cuda.Native;
+
+namespace JengaFleet.Jenga.Cuda.Kernels;
+
+/// <summary>Launch arguments of the attention kernel; field for field the <c>BsaParams</c> struct of the CUDA source (192 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct BsaParams
+{
+    public nint Q, K, V, O;
+    public nint Lists, Counts, RowOrder, KeyValid;
+    public long QSample, QHead, QToken;
+    public long KSample, KHead, KToken;
+    public long VSample, VHead, VToken;
+    public long OSample, OHead, OToken;
+    public int Heads, VideoBlocks, KeyBlocks, ListStride, VideoTokens, Rows;
+    public float ScaleLog2, ConditionBiasLog2;
+}
+
+/// <summary>What the driver reports about one compiled kernel.</summary>
+public sealed record KernelFunctionInfo(string Name, int Registers, int LocalBytes, int SharedBytes);
+
+/// <summary>
+/// The block-sparse attention module loaded on one GPU: compiled by NVRTC for the device's architecture
+/// (or read from the disk cache) and loaded into torch's primary context. Launches go to the legacy
+/// default stream, so they are ordered with TorchSharp's operations before and after.
+/// </summary>
+public sealed unsafe class BlockSparseKernels
+{
+    private const string ListKernel = "jenga_build_block_lists";
+
+    private readonly CudaDriver _driver;
+    private readonly Dictionary<KernelVariant, nint> _attention;
+    private readonly nint _buildLists;
+
+    private BlockSparseKernels(CudaDriver driver, nint module, IReadOnlyList<KernelVariant> variants, DeviceDescription device, string origin, string compileLog)
+    {
+        _driver = driver;
+        Device = device;
+        Origin = origin;
+        CompileLog = compileLog;
+        _attention = new Dictionary<KernelVariant, nint>();
+        var info = new List<KernelFunctionInfo>();
+        foreach (var variant in variants)
+        {
+            var function = driver.Function(module, variant.Name);
+            if (variant.SharedBytes > device.MaxSharedBytesPerBlock)
+                throw new CudaException($"{variant.Name} needs {variant.SharedBytes} bytes of shared memory; {device.Name} allows {device.MaxSharedBytesPerBlock}");
+            driver.SetFunctionAttribute(function, CudaDriver.FuncAttrMaxDynamicSharedSizeBytes, variant.SharedBytes);
+            _attention[variant] = function;
+            info.Add(Describe(function, variant.Name, variant.SharedBytes));
+        }
+
+        _buildLists = driver.Function(module, ListKernel);
+        info.Add(Describe(_buildLists, ListKernel, 0));
+        Functions = info;
+    }
+
+    public DeviceDescription Device { get; }
+
+    /// <summary>Where the cubin came from: "compiled by NVRTC x.y (path) in N ms" or "cache file".</summary>
+    public string Origin { get; }
+
+    /// <summary>The NVRTC log of a fresh compile (ptxas resource report included); empty when read from the cache.</summary>
+    public string CompileLog { get; }
+
+    public IReadOnlyList<KernelFunctionInfo> Functions { get; }
+
+    public IEnumerable<KernelVariant> Variants => _attention.Keys;
+
+    /// <summary>The NVRTC target for a compute capability: <c>sm_90a</c> on Hopper (its own instructions available), <c>sm_XY</c> elsewhere.</summary>
+    public static string ArchitectureFor(int major, int minor) => major == 9 && minor == 0 ? "sm_90a" : $"sm_{major}{minor}";
+
+    /// <summary>Full source for a set of variants: the template file plus one instantiation line each.</summary>
+    public static string SourceFor(IReadOnlyList<KernelVariant> variants) =>
+        KernelSource.BlockSparseAttention + "\n// instantiations\n" + string.Join("\n", variants.Select(v => v.Instantiation)) + "\n";
+
+    public static IReadOnlyList<string> CompileOptions(string architecture) =>
+        [$"--gpu-architecture={architecture}", "-std=c++17", "-lineinfo", "--ptxas-options=-v"];
+
+    internal static BlockSparseKernels Load(CudaDriver driver, DeviceDescription device, IReadOnlyList<KernelVariant> variants, KernelCache cache, Func<Nvrtc> nvrtc)
+    {
+        foreach (var variant in variants)
+            variant.Validate();
+        var source = SourceFor(variants);
+        var options = CompileOptions(device.Architecture);
+        var hash = KernelSource.Hash(source + "\n" + string.Join(' ', options));
+        var file = cache.PathFor("block_sparse_attention", device.Architecture, hash);
+
+        driver.EnsureContext(device.Handle);
+        if (cache.TryRead(file) is { } cached)
+        {
+            try
+            {
+                var module = driver.LoadModule(cached);
+                return new BlockSparseKernels(driver, module, variants, device, $"cache {file}", "");
+            }
+            catch (CudaException)
+            {
+                // A cubin this driver rejects (e.g. written by a newer NVRTC): compile afresh below.
+            }
+        }
+
+        var compiler = nvrtc();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (cubin, log) = compiler.CompileToCubin(source, "block_sparse_attention.cu", options);
+        var elapsed = started.ElapsedMilliseconds;
+        var loaded = driver.LoadModule(cubin);
+        var written = cache.TryWrite(file, cubin);
+        var origin = $"compiled by NVRTC {compiler.Version} ({compiler.Path}) in {elapsed} ms, {(written ? "cached at " + file : "cache not writable: " + cache.Folder)}";
+        return new BlockSparseKernels(driver, loaded, variants, device, origin, log);
+    }
+
+    public bool Has(KernelVariant variant) => _attention.ContainsKey(variant);
+
+    /// <summary>Compact lists of kept key blocks from a contiguous bool mask <c>[rows, keyBlocks]</c>.</summary>
+    public void BuildLists(nint mask, int rows, int keyBlocks, int stride, nint lists, nint counts)
+    {
+        const int threads = 256;
+        var warpsPerBlock = threads / 32;
+        var blocks = (uint)((rows + warpsPerBlock - 1) / warpsPerBlock);
+        void** args = stackalloc void*[6];
+        args[0] = &mask;
+        args[1] = &rows;
+        args[2] = &keyBlocks;
+        args[3] = &stride;
+        args[4] = &lists;
+        args[5] = &counts;
+        _driver.Launch(_buildLists, blocks, threads, 0, args, ListKernel);
+    }
+
+    internal void Attend(KernelVariant variant, in BsaParams parameters)
+    {
+        if (!_attention.TryGetValue(variant, out var function))
+            throw new InvalidOperationException($"{variant.Name} was not compiled into this module");
+        var copy = parameters;
+        void** args = stackalloc void*[1];
+        args[0] = &copy;
+        _driver.Launch(function, (uint)parameters.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
+    }
+
+    public void Synchronize() => _driver.Synchronize();
+
+    private KernelFunctionInfo Describe(nint function, string name, int shared) => new(
+        name,
+        _driver.FunctionAttribute(function, CudaDriver.FuncAttrNumRegs),
+        _driver.FunctionAttribute(function, CudaDriver.FuncAttrLocalSizeBytes),
+        shared);
+}
