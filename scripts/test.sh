@@ -44,11 +44,18 @@ if [ ! -d "$fixtures" ]; then
 fi
 
 # --- services -------------------------------------------------------------------------------------
-# The core library needs none yet. Services that later tests need (RabbitMQ, S3, ...) start here and
-# are stopped by this trap.
+# Real RabbitMQ and a real S3-speaking server on loopback for the worker tests; each start script prints
+# the environment the tests read (assign first: a failing script must stop this one).
 started_pids=()
-cleanup() { for pid in "${started_pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; }
+cleanup() {
+  scripts/services/stop-s3.sh || true
+  scripts/services/stop-rabbitmq.sh || true
+  for pid in "${started_pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
+log "starting RabbitMQ and the S3 server"
+rmq_env="$(scripts/services/start-rabbitmq.sh)"; eval "$rmq_env"
+s3_env="$(scripts/services/start-s3.sh)"; eval "$s3_env"
 
 # --- build and test -------------------------------------------------------------------------------
 log "restore and build (Release, warnings are errors)"
