@@ -7,6 +7,7 @@ AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
 
 var root = new RootCommand("jenga — JengaFleet: fast video generation with Jenga (dynamic token carving + progressive resolution).")
 {
+    DemoCommand.Create(),
     GenerateCommand.Create(),
     PlanCommand.Create(),
     BenchCommand.Create(),

@@ -22,7 +22,7 @@ public static class HunyuanTinyModel
     public const string Name = "hunyuan-tiny";
 
     /// <summary>Bump when the tiny configuration or file format changes: older copies on disk are rewritten.</summary>
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private const string MarkerFile = "hunyuan-tiny.json";
 
@@ -125,7 +125,7 @@ public static class HunyuanTinyModel
             ["block_out_channels"] = new JsonArray(8, 8, 8, 8), ["layers_per_block"] = 1, ["norm_num_groups"] = 2, ["act_fn"] = "silu",
             ["down_block_types"] = new JsonArray("DownEncoderBlockCausal3D", "DownEncoderBlockCausal3D", "DownEncoderBlockCausal3D", "DownEncoderBlockCausal3D"),
             ["up_block_types"] = new JsonArray("UpDecoderBlockCausal3D", "UpDecoderBlockCausal3D", "UpDecoderBlockCausal3D", "UpDecoderBlockCausal3D"),
-            ["sample_size"] = 64, ["sample_tsize"] = 16, ["scaling_factor"] = 0.476986, ["spatial_compression_ratio"] = 8,
+            ["sample_size"] = 128, ["sample_tsize"] = 32, ["scaling_factor"] = 0.476986, ["spatial_compression_ratio"] = 8,
             ["time_compression_ratio"] = 4, ["mid_block_add_attention"] = true,
         });
         var vae = new CausalVideoAutoencoder(CausalVaeConfig.Load(layout.VaeConfig));

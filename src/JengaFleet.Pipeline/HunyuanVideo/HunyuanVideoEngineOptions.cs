@@ -1,4 +1,5 @@
 using JengaFleet.Jenga.Attention;
+using JengaFleet.Jenga.Cuda;
 using JengaFleet.Pipeline.Engine;
 using static TorchSharp.torch;
 
@@ -19,5 +20,6 @@ public sealed record HunyuanVideoEngineOptions(
 
     public EngineLimits Limits { get; init; } = new();
 
-    public IAttentionBackend Attention { get; init; } = new BlockSparseAttention();
+    /// <summary>Carved attention: the CUDA kernel on a GPU where it can load, else the plain TorchSharp backend (the choice and its reason are logged at load).</summary>
+    public IAttentionBackend Attention { get; init; } = AttentionBackendFactory.Create(Device).Backend;
 }

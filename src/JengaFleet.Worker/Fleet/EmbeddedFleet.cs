@@ -38,6 +38,8 @@ public static class EmbeddedFleet
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Model:Name"] = options.Model,
+            ["Model:WeightsPath"] = options.WeightsPath,
+            ["Worker:Device"] = options.Device,
             ["Storage:Provider"] = nameof(StorageProvider.Folder),
             ["Storage:Folder"] = root,
             ["Worker:Name"] = "demo",

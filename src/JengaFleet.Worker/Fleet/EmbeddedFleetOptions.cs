@@ -20,7 +20,12 @@ public sealed record EmbeddedFleetOptions
     public IReadOnlyList<string> Prompts { get; init; } = DefaultPrompts;
 
     /// <summary>Model name (see EngineCatalog); the synthetic placeholder until hunyuan-tiny exists.</summary>
-    public string Model { get; init; } = Pipeline.Engine.SyntheticVideoEngine.DefaultModelName;
+    public string Model { get; init; } = Pipeline.HunyuanVideo.HunyuanTinyModel.Name;
+
+    /// <summary>Weights folder (hunyuan-video: the official download; hunyuan-tiny: where it is written; null = its default).</summary>
+    public string? WeightsPath { get; init; }
+
+    public string Device { get; init; } = "cpu";
 
     public string Preset { get; init; } = "turbo";
 

@@ -21,10 +21,11 @@ public class EmbeddedFleetTests
             Height = 48,
             Frames = 9,
             Steps = 4,
+            WeightsPath = Infrastructure.WorkerSettings.TinyWeightsRoot,
         }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(3, report.Succeeded);
-        Assert.True(report.EngineIsPlaceholder);
+        Assert.False(report.EngineIsPlaceholder); // the demo runs the real pipeline (hunyuan-tiny)
         Assert.Equal(["demo-001", "demo-002", "demo-003"], report.Jobs.Select(j => j.JobId));
         foreach (var job in report.Jobs)
         {
@@ -40,6 +41,7 @@ public class EmbeddedFleetTests
         Assert.All(report.Stages, s => Assert.Equal(3, s.Count));
         var summary = report.FormatSummary();
         Assert.Contains("3/3 videos with 2 workers", summary);
-        Assert.Contains("placeholder", summary);
+        Assert.Contains("hunyuan-tiny", summary);
+        Assert.DoesNotContain("placeholder", summary);
     }
 }

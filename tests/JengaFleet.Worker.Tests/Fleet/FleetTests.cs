@@ -6,7 +6,7 @@ using Xunit;
 
 namespace JengaFleet.Worker.Tests.Fleet;
 
-/// <summary>Workers against the real RabbitMQ and S3 server, with the synthetic engine.</summary>
+/// <summary>Workers against the real RabbitMQ and S3 server, running the real pipeline with hunyuan-tiny.</summary>
 public class FleetTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
@@ -17,8 +17,8 @@ public class FleetTests
         var queue = FleetClient.NewQueue();
         var prefix = TestJobs.NewPrefix();
         await using var client = await FleetClient.StartAsync();
-        await using var a = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-a", stepDelay: TimeSpan.FromMilliseconds(20)));
-        await using var b = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-b", stepDelay: TimeSpan.FromMilliseconds(20)));
+        await using var a = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-a", model: "hunyuan-tiny"));
+        await using var b = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-b", model: "hunyuan-tiny"));
 
         var ids = Enumerable.Range(0, 20).Select(i => $"job-{i:D2}").ToList();
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
@@ -42,7 +42,8 @@ public class FleetTests
             Assert.Equal(JobOutcome.Succeeded, record.Outcome);
             Assert.Equal(e.JobId, record.JobId);
             Assert.Equal(e.Worker, record.Worker);
-            Assert.Contains("placeholder", record.Engine);
+            Assert.Contains("hunyuan-tiny", record.Engine);
+            Assert.DoesNotContain("placeholder", record.Engine);
             Assert.Equal(e.Video, record.Video);
             Assert.Equal(["text_encode", "denoise_0", "denoise_1", "vae_decode", "video_encode", "upload"], record.Timings.Select(t => t.Stage));
             var head = await store.HeadAsync(e.Video.Key, CancellationToken.None);
