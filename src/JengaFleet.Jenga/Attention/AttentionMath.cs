@@ -32,6 +32,21 @@ internal static class AttentionMath
     /// Dense attention: each sample's queries see the keys below its valid length. The keys are cut to that
     /// length per sample instead of masked, so libtorch can pick its fused (flash) kernels, which take no mask.
     /// </summary>
+    /// <summary>
+    /// What <see cref="IAttentionBackend.Attend"/> means for every block-masked backend: a dense call goes dense;
+    /// a carved call selects blocks (recording statistics) and hands the mask to the backend.
+    /// </summary>
+    public static Tensor SelectAndAttend(IBlockMaskedAttention backend, Tensor query, Tensor key, Tensor value, AttentionCall call)
+    {
+        Validate(query, key, value, call);
+        if (call.Carving is null)
+            return Dense(query, key, value, call);
+
+        using var selection = BlockImportanceSelector.Select(query, key, call.Layout, call.Carving);
+        RecordStatistics(call, selection.Mask);
+        return backend.AttendMasked(query, key, value, call, selection.Mask);
+    }
+
     public static Tensor Dense(Tensor q, Tensor k, Tensor v, AttentionCall call)
     {
         using var scope = NewDisposeScope();

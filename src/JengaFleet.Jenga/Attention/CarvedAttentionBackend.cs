@@ -12,16 +12,8 @@ public abstract class CarvedAttentionBackend : IBlockMaskedAttention
 {
     public abstract string Name { get; }
 
-    public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call)
-    {
-        AttentionMath.Validate(query, key, value, call);
-        if (call.Carving is null)
-            return AttentionMath.Dense(query, key, value, call);
-
-        using var selection = BlockImportanceSelector.Select(query, key, call.Layout, call.Carving);
-        AttentionMath.RecordStatistics(call, selection.Mask);
-        return AttendMasked(query, key, value, call, selection.Mask);
-    }
+    public Tensor Attend(Tensor query, Tensor key, Tensor value, AttentionCall call) =>
+        AttentionMath.SelectAndAttend(this, query, key, value, call);
 
     public Tensor AttendMasked(Tensor query, Tensor key, Tensor value, AttentionCall call, Tensor blockMask)
     {
