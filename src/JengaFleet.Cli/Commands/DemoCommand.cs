@@ -47,8 +47,7 @@ internal static class DemoCommand
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 2;
+                return CliError.Report(e.Message);
             }
 
             Console.Write(report.FormatSummary());

@@ -57,8 +57,7 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
+            return CliError.Report(e.Message);
         }
 
         await using (engine)

@@ -32,8 +32,7 @@ internal static class PlanCommand
             }
             catch (ArgumentException e)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 2;
+                return CliError.Report(e.Message);
             }
         });
         return command;

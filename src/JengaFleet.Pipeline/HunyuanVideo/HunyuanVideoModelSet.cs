@@ -79,7 +79,8 @@ public sealed class HunyuanVideoModelSet : IDisposable
 
             var vae = new CausalVideoAutoencoder(CausalVaeConfig.Load(layout.VaeConfig), device, vaeDtype);
             owned.Add(vae);
-            using (var weights = CheckpointFiles.Open(layout.VaeFile, loadKey: null))
+            // The reference unwraps an optional "state_dict" entry (and a "vae." key prefix, which LoadWeights handles).
+            using (var weights = CheckpointFiles.Open(layout.VaeFile, loadKey: "state_dict"))
                 vae.LoadWeights(weights);
             vae.EnableTiling();
             vae.eval();

@@ -44,12 +44,12 @@ public class MetricsAndMemoryTests
     }
 
     [Fact]
-    public async Task Managed_memory_stays_flat_over_fifty_jobs()
+    public async Task Managed_memory_stays_flat_over_fifty_tiny_model_jobs()
     {
         var queue = FleetClient.NewQueue();
         var prefix = TestJobs.NewPrefix();
         await using var client = await FleetClient.StartAsync();
-        await using var worker = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-memory"));
+        await using var worker = await InProcessWorker.StartAsync(WorkerSettings.For(queue, "worker-memory", model: "hunyuan-tiny"));
         long HeapAfterFullCollection()
         {
             GC.Collect();
@@ -61,7 +61,7 @@ public class MetricsAndMemoryTests
         async Task Run(int from, int to)
         {
             for (var i = from; i < to; i++)
-                await client.SendAsync(queue, TestJobs.Tiny($"mem-{i:D2}", prefix, seed: i) with { Width = 192, Height = 128, Frames = 17 });
+                await client.SendAsync(queue, TestJobs.Tiny($"mem-{i:D2}", prefix, seed: i) with { Width = 128, Height = 96, Frames = 17 });
             await client.WaitForAsync(c => c.Generated.Count(g => g.JobId.StartsWith("mem-")) >= to, Wait, $"{to} jobs");
         }
 
@@ -70,7 +70,7 @@ public class MetricsAndMemoryTests
         await Run(10, 50);
         var after50 = HeapAfterFullCollection();
 
-        // A leak of one frame buffer per job (192x128x17 RGB = 1.25 MB) would add 50 MB over these 40 jobs.
+        // Real pipeline (hunyuan-tiny). A leak of one frame buffer per job (128x96x17 RGB = 0.6 MB) would add 25 MB over these 40 jobs.
         var growth = after50 - after10;
         Assert.True(growth < 8L << 20, $"managed heap grew by {growth / 1048576.0:F1} MB over 40 jobs ({after10 / 1048576.0:F1} -> {after50 / 1048576.0:F1} MB)");
         Assert.Equal(50, client.Generated.Count(g => g.JobId.StartsWith("mem-")));
