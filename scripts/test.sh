@@ -58,6 +58,9 @@ rmq_env="$(scripts/services/start-rabbitmq.sh)"; eval "$rmq_env"
 s3_env="$(scripts/services/start-s3.sh)"; eval "$s3_env"
 
 # --- build and test -------------------------------------------------------------------------------
+log "deployment files (helm, kubernetes schemas, docker-compose, promtool, Grafana schema)"
+scripts/validate-deploy.sh
+
 log "restore and build (Release, warnings are errors)"
 dotnet build JengaFleet.sln -c Release -warnaserror -nologo -v:q
 
