@@ -17,6 +17,9 @@ public sealed partial record BatchKeys(string BatchId)
     /// <summary>Room for the "-L" + line suffix inside the 128 characters of a job id.</summary>
     public const int MaxBatchIdLength = 100;
 
+    /// <summary>Every object of the batch is under this prefix.</summary>
+    public string Folder => $"{Root}{BatchId}/";
+
     public string Info => $"{Root}{BatchId}/batch.json";
 
     public string Manifest => $"{Root}{BatchId}/manifest.jsonl";
