@@ -176,4 +176,41 @@ public class BatchFleetTests
         await Assert.ThrowsAsync<BatchConflictException>(() =>
             enqueuer.EnqueueAsync(new EnqueueRequest(path, batchId, queue, Tiny with { Steps = 5 }, SkipInvalid: true), null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_interrupted_enqueue_resumes_with_only_the_jobs_that_have_no_result()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.File("prompts.txt");
+        File.WriteAllLines(path, Enumerable.Range(1, 30).Select(i => $"prompt {i}"));
+        var queue = FleetClient.NewQueue();
+        var batchId = NewBatchId();
+        var batch = new BatchKeys(batchId);
+        var store = Store();
+        var enqueuer = new BatchEnqueuer(store, Rabbit, TimeProvider.System);
+        await using var client = await FleetClient.StartAsync();
+        var first = await enqueuer.EnqueueAsync(new EnqueueRequest(path, batchId, queue, Tiny, SkipInvalid: false), null, CancellationToken.None);
+        Assert.Equal(30, first.Sent);
+        await client.DrainAsync(queue);
+
+        // As if the first enqueue had stopped before its last confirm, with two jobs already done by workers.
+        var info = await store.ReadInfoAsync(batch, CancellationToken.None);
+        Assert.NotNull(info?.EnqueuedAt);
+        await store.WriteInfoAsync(batch, info! with { EnqueuedAt = null }, CancellationToken.None);
+        var tracker = await BatchTracker.OpenAsync(store, Rabbit, batchId, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(2, (await tracker.RefreshAsync(CancellationToken.None)).ExitCode);
+        foreach (var line in new[] { 4, 17 })
+        {
+            var record = ContractJson.SerializeToUtf8(new VideoResultRecord { JobId = batch.JobId(line), BatchId = batchId, Outcome = JobOutcome.Failed, Failure = new FailureDetails(FailureReason.EngineError, "test", true) });
+            await store.Objects.PutBytesAsync(batch.Job(batch.JobId(line)).Record, record, "application/json", new Dictionary<string, string>(), CancellationToken.None);
+        }
+
+        var resumed = await enqueuer.EnqueueAsync(new EnqueueRequest(path, batchId, queue, Tiny, SkipInvalid: false), null, CancellationToken.None);
+        Assert.Equal((28, 2), (resumed.Sent, resumed.AlreadyDone));
+        var sent = (await client.DrainAsync(queue)).Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("message").GetProperty("jobId").GetString()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 30).Except([4, 17]).Select(batch.JobId), sent);
+        Assert.NotNull((await store.ReadInfoAsync(batch, CancellationToken.None))!.EnqueuedAt);
+        var status = await tracker.RefreshAsync(CancellationToken.None);
+        Assert.Equal((30, 2, 28), (status.Total, status.Failed, status.Unaccounted)); // drained: neither queued nor running
+    }
 }
