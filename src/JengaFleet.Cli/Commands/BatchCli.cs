@@ -19,14 +19,23 @@ internal static class BatchCli
         return (settings, new BatchStore(objects, new StorageRetry(settings.Storage, NullLogger<StorageRetry>.Instance)));
     }
 
+    /// <summary>Exit code when the broker or storage failed (unreachable, refused a message); enqueue can be run again to resume.</summary>
+    public const int ServiceError = 4;
+
+    /// <summary>Errors reported as one line and an exit code instead of a stack trace.</summary>
     public static bool IsUserError(Exception e) =>
-        e is InvalidOperationException or ArgumentException or BatchNotFoundException or BatchConflictException or FileNotFoundException or DirectoryNotFoundException;
+        e is InvalidOperationException or ArgumentException or BatchNotFoundException or BatchConflictException or FileNotFoundException or DirectoryNotFoundException
+        || IsServiceError(e);
 
     public static int Fail(Exception e)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-        return UsageError;
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.GetType().Name}: {e.Message}");
+        return IsServiceError(e) ? ServiceError : UsageError;
     }
+
+    private static bool IsServiceError(Exception e) =>
+        e is RabbitMQ.Client.Exceptions.RabbitMQClientException or RabbitMQ.Client.Exceptions.OperationInterruptedException
+            or RabbitMQ.Client.Exceptions.BrokerUnreachableException or StorageUnavailableException;
 
     /// <summary>The status as a table (also the body of <c>jenga watch</c>).</summary>
     public static Table StatusTable(BatchStatus s)

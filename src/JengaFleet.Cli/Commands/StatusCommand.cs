@@ -7,7 +7,7 @@ namespace JengaFleet.Cli.Commands;
 /// <summary><c>jenga status BATCH</c>: counts from the result records and the queue; the exit code says whether the batch is done and clean.</summary>
 internal static class StatusCommand
 {
-    public const string ExitCodes = "Exit code: 0 every job succeeded, 1 every job ended but some failed, 2 not finished, 3 batch or settings not found.";
+    public const string ExitCodes = "Exit code: 0 every job succeeded, 1 every job ended but some failed, 2 not finished, 3 batch or settings not found, 4 broker or storage failed.";
 
     public static Command Create()
     {
