@@ -11,5 +11,9 @@ var root = new RootCommand("jenga — JengaFleet: fast video generation with Jen
     GenerateCommand.Create(),
     PlanCommand.Create(),
     BenchCommand.Create(),
+    EnqueueCommand.Create(),
+    StatusCommand.Create(),
+    WatchCommand.Create(),
+    ResultsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

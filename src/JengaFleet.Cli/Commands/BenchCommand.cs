@@ -41,7 +41,7 @@ internal static class BenchCommand
             parse.GetValue(budget) << 20));
         var curves = new Command("curves", "Time to build each production grid's curve (both directions) and block adjacency, uncached.");
         curves.SetAction(_ => RunCurves());
-        return new Command("bench", "Benchmarks measured in this repository.") { carving, curves };
+        return new Command("bench", "Benchmarks measured in this repository.") { carving, curves, BenchEnqueueCommand.Create() };
     }
 
     private static int RunCurves()

@@ -65,21 +65,13 @@ public sealed class JobProcessor(
         var engine = slot.Engine;
 
         // Checks that decide whether there is anywhere to write a record at all.
-        if (!JobKeys.IsValidJobId(message.JobId))
+        if (JobRequestChecks.CheckAddress(message) is { } addressFailure)
         {
-            var failure = new FailureDetails(FailureReason.InvalidJobId, $"job id '{Truncate(message.JobId)}' must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a letter or digit", false);
-            await PublishFailedAsync(publish, message.JobId, message.BatchId, failure, null, slot, stopping);
-            return ("failed", failure.Reason);
+            await PublishFailedAsync(publish, message.JobId, message.BatchId, addressFailure, null, slot, stopping);
+            return ("failed", addressFailure.Reason);
         }
 
-        var prefix = JobKeys.NormalizePrefix(message.OutputPrefix);
-        if (prefix is null)
-        {
-            var failure = new FailureDetails(FailureReason.InvalidOutputPrefix, $"output prefix '{Truncate(message.OutputPrefix)}' must be '/'-separated segments of letters, digits, '.', '_' or '-'", false);
-            await PublishFailedAsync(publish, message.JobId, message.BatchId, failure, null, slot, stopping);
-            return ("failed", failure.Reason);
-        }
-
+        var prefix = JobKeys.NormalizePrefix(message.OutputPrefix)!;
         var keys = new JobKeys(prefix, message.JobId);
 
         // A redelivered job whose record exists is announced again, never regenerated.
@@ -87,20 +79,8 @@ public sealed class JobProcessor(
         if (existing is not null)
             return await AnnounceExistingAsync(existing, keys, slot, publish, stopping);
 
-        FailureDetails? rejection = null;
-        if (!ContractVersion.IsSupported(message.SchemaVersion))
-        {
-            rejection = new FailureDetails(FailureReason.UnsupportedSchemaVersion, $"schema version {message.SchemaVersion} is not supported by this worker (versions {ContractVersion.Oldest}..{ContractVersion.Current})", false);
-        }
-
-        var request = ToRequest(message, engine.Info.Model);
-        if (rejection is null)
-        {
-            var validation = engine.Validate(request);
-            if (!validation.IsValid)
-                rejection = new FailureDetails(ReasonCodes.From(validation.Reason!.Value), validation.Message, false);
-        }
-
+        var request = JobRequestChecks.ToRequest(message, engine.Info.Model);
+        var rejection = JobRequestChecks.CheckRequest(message, engine.Info.Model, engine.Validate);
         if (rejection is not null)
         {
             logger.LogWarning("Job {JobId} rejected: {Reason}: {Message}", message.JobId, ReasonCodes.Name(rejection.Reason), rejection.Message);
@@ -209,9 +189,6 @@ public sealed class JobProcessor(
         metrics.Ended(labels, "failed", FailureReason.MalformedMessage, 0);
         await PublishFailedAsync(publish, JobKeys.IsValidJobId(jobId) ? jobId! : messageId, batchId, failure, recordKey, slot, cancellationToken);
     }
-
-    private static GenerationRequest ToRequest(GenerateVideo m, string servedModel) =>
-        new(m.Prompt ?? "", m.NegativePrompt, string.IsNullOrEmpty(m.Model) ? servedModel : m.Model, m.Preset ?? "", m.Width, m.Height, m.Frames, m.Steps, m.Seed, m.Guidance);
 
     private async Task<VideoResultRecord?> FindExistingAsync(JobKeys keys, CancellationToken cancellationToken)
     {
@@ -331,8 +308,6 @@ public sealed class JobProcessor(
         if (!string.Equals(actual, expectedSha256, StringComparison.Ordinal))
             throw new StorageUnavailableException($"read-back of '{key}' does not match what was written (SHA-256 {actual ?? "missing"} instead of {expectedSha256}); check the server's checksum settings (Storage:RequestChecksumCalculation)");
     }
-
-    private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 80 ? s : s[..80] + "…";
 
     private void TryDelete(string path)
     {
