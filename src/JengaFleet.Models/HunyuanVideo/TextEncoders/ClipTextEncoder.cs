@@ -31,20 +31,7 @@ public sealed class ClipTextEncoder : nn.Module
     public static ClipTextEncoder FromPretrained(string folder, Device device, ScalarType dtype)
     {
         var config = ClipTextConfig.Load(Path.Combine(folder, "config.json"));
-        var model = new ClipTextEncoder(config, device, dtype);
-        try
-        {
-            using var file = SafeTensorsSource.Open(folder);
-            using var weights = TextEncoderCheckpoints.ClipTextWeights(file);
-            StateDictLoader.Load(model, weights);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return TextEncoderCheckpoints.LoadFolder(new ClipTextEncoder(config, device, dtype), folder, TextEncoderCheckpoints.ClipTextWeights);
     }
 
     /// <summary><c>last_hidden_state [B, L, hidden]</c>: the final LayerNorm output at every position.</summary>

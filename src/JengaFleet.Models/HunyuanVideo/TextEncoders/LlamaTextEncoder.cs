@@ -40,20 +40,7 @@ public sealed class LlamaTextEncoder : nn.Module
     public static LlamaTextEncoder FromPretrained(string folder, Device device, ScalarType dtype)
     {
         var config = LlamaConfig.Load(Path.Combine(folder, "config.json"));
-        var model = new LlamaTextEncoder(config, device, dtype);
-        try
-        {
-            using var file = SafeTensorsSource.Open(folder);
-            using var weights = TextEncoderCheckpoints.LlamaWeights(file);
-            StateDictLoader.Load(model, weights);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return TextEncoderCheckpoints.LoadFolder(new LlamaTextEncoder(config, device, dtype), folder, TextEncoderCheckpoints.LlamaWeights);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using TorchSharp;
+using static TorchSharp.torch;
 using JengaFleet.Models.Checkpoints;
 
 namespace JengaFleet.Models.HunyuanVideo.TextEncoders;
@@ -26,4 +28,26 @@ public static class TextEncoderCheckpoints
             file,
             name => name.StartsWith("text_model.", StringComparison.Ordinal) && name != "text_model.embeddings.position_ids",
             "text_model.* only");
+
+    /// <summary>
+    /// Loads a freshly built encoder from a Hugging Face folder's safetensors (after mapping its key names) and puts
+    /// it in eval mode; the module is disposed if the files do not fit it.
+    /// </summary>
+    internal static TModule LoadFolder<TModule>(TModule model, string folder, Func<ITensorSource, ITensorSource> keyMapping)
+        where TModule : nn.Module
+    {
+        try
+        {
+            using var file = SafeTensorsSource.Open(folder);
+            using var weights = keyMapping(file);
+            StateDictLoader.Load(model, weights);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 }
