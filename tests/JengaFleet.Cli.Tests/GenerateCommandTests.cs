@@ -46,5 +46,19 @@ public class GenerateCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir.Path, "x.mp4")));
     }
 
+    [Fact]
+    public async Task A_missing_ffmpeg_is_reported_before_any_model_loads()
+    {
+        // PATH with dotnet only: the command must stop at its checks, naming ffmpeg.
+        var dotnet = Path.GetDirectoryName(System.Diagnostics.Process.GetCurrentProcess().MainModule!.FileName)!;
+        var environment = new Dictionary<string, string>(Environment) { ["PATH"] = dotnet };
+        var (code, text) = await JengaProcess.RunAsync(_dir.Path, environment,
+            "generate", "--prompt", "x", "--output", Path.Combine(_dir.Path, "x.mp4"));
+        Assert.Equal(2, code);
+        Assert.Contains("ffmpeg was not found on PATH", text);
+        Assert.DoesNotContain("loading", text);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "cache", "hunyuan-tiny")), "no model may be written or loaded");
+    }
+
     public void Dispose() => _dir.Dispose();
 }

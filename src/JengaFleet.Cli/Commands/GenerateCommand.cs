@@ -2,6 +2,7 @@ using System.CommandLine;
 using JengaFleet.Jenga.Presets;
 using JengaFleet.Pipeline.Engine;
 using JengaFleet.Pipeline.HunyuanVideo;
+using JengaFleet.Pipeline.Video;
 using Spectre.Console;
 
 namespace JengaFleet.Cli.Commands;
@@ -52,10 +53,11 @@ internal static class GenerateCommand
             var validation = GenerationRequestValidator.Validate(request, request.Model, new EngineLimits());
             if (!validation.IsValid)
                 throw new ArgumentException(validation.Message);
+            FfmpegLocator.EnsureAvailable();
             var options = ModelCatalog.Resolve(request.Model, weights, ModelCatalog.ParseDevice(deviceName));
             engine = new HunyuanVideoEngine(options);
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
         {
             return CliError.Report(e.Message);
         }

@@ -47,6 +47,7 @@ public sealed class HunyuanVideoEngine : IVideoGenerationEngine
     {
         if (_models is not null)
             return Task.CompletedTask;
+        FfmpegLocator.EnsureAvailable(); // a worker without an encoder must not report ready
         var watch = Stopwatch.StartNew();
         _models = HunyuanVideoModelSet.Load(_options.Weights, _options.Device, _options.CropStart);
         _logger.LogInformation("Loaded {Model} from {WeightsRoot} on {Device} in {LoadSeconds:0.0} s; attention backend {Attention}",
@@ -86,9 +87,9 @@ public sealed class HunyuanVideoEngine : IVideoGenerationEngine
                 request.Steps,
                 FlowShift,
                 request.Guidance);
-            // One generator per job, seeded: the same request gives the same video on the same device.
-            using var generator = new Generator((ulong)request.Seed, models.Device);
-            Tensor DrawNoise(long[] shape) => randn(shape, ScalarType.Float32, models.Device, generator: generator);
+            // One CPU generator per job, seeded: the same request draws the same noise on every device (then copied over).
+            using var generator = new Generator((ulong)request.Seed, CPU);
+            Tensor DrawNoise(long[] shape) => randn(shape, ScalarType.Float32, CPU, generator: generator).to(models.Device);
 
             var stepTimer = new DenoiseTimer(plan, models.Device, observer, Completed);
             using var velocity = new HunyuanVideoVelocityModel(models.Transformer, text, _options.Attention);

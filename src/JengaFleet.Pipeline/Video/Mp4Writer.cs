@@ -26,9 +26,10 @@ public static class Mp4Writer
                 .CancellableThrough(cancellationToken)
                 .ProcessAsynchronously(throwOnError: true);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException || e.InnerException is System.ComponentModel.Win32Exception)
         {
-            throw new InvalidOperationException("ffmpeg was not found: install it (Debian/Ubuntu: apt-get install ffmpeg) or put it on PATH", e);
+            // FFMpegCore wraps the failed process start in its own exception type; the cause is a missing executable.
+            throw new InvalidOperationException($"ffmpeg could not be started: {FfmpegLocator.InstallHint}", e);
         }
     }
 
