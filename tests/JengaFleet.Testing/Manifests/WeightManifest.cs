@@ -20,6 +20,8 @@ public sealed class WeightManifest
     private WeightManifest(string path, JsonElement root)
     {
         Path = path;
+        Json = root.Clone();
+        NumTensors = root.GetProperty("num_tensors").GetInt32();
         Model = root.GetProperty("model").GetString() ?? "";
         NumParams = root.GetProperty("num_params").GetInt64();
         Config = root.GetProperty("config").Clone();
@@ -36,6 +38,12 @@ public sealed class WeightManifest
     public string Model { get; }
 
     public long NumParams { get; }
+
+    /// <summary>The tensor count the manifest states (<c>num_tensors</c>).</summary>
+    public int NumTensors { get; }
+
+    /// <summary>The whole manifest, for model-specific extras (e.g. the VAE's <c>tiling</c>).</summary>
+    public JsonElement Json { get; }
 
     /// <summary>The full-size hyper-parameters (<c>config</c>).</summary>
     public JsonElement Config { get; }
