@@ -16,6 +16,7 @@ public sealed class BlockAdjacency
     private static readonly ConcurrentDictionary<CurvePermutation, Lazy<BlockAdjacency>> Cache = new(ReferenceEqualityComparer.Instance);
 
     private readonly bool[] _adjacent;
+    private readonly ConcurrentDictionary<string, Tensor> _onDevice = new();
 
     private BlockAdjacency(int blocks, bool[] adjacent)
     {
@@ -43,6 +44,22 @@ public sealed class BlockAdjacency
 
     /// <summary>The matrix as a bool tensor <c>[Blocks, Blocks]</c> on the CPU.</summary>
     public Tensor ToTensor() => tensor(_adjacent, new long[] { Blocks, Blocks });
+
+    /// <summary>
+    /// The matrix as a bool tensor on <paramref name="device"/>, built once per device and kept with this (cached)
+    /// adjacency: every attention layer of every step reads it, so it must not be copied to the GPU per call.
+    /// Shared — callers must not dispose or modify it.
+    /// </summary>
+    public Tensor On(Device device) =>
+        _onDevice.GetOrAdd(device.ToString(), _ =>
+        {
+            var host = ToTensor().DetachFromDisposeScope();
+            if (device.type == DeviceType.CPU)
+                return host;
+            var moved = host.to(device).DetachFromDisposeScope();
+            host.Dispose();
+            return moved;
+        });
 
     private static BlockAdjacency Build(CurvePermutation curve)
     {

@@ -43,7 +43,7 @@ public static class BlockImportanceSelector
         {
             if (adjacency.Blocks < blocks)
                 throw new ArgumentException($"adjacency covers {adjacency.Blocks} blocks but the sequence has {blocks} video blocks");
-            var adj = adjacency.ToTensor().to(query.device);
+            var adj = adjacency.On(query.device);
             mask.logical_or_(adj[TensorIndex.Slice(0, blocks), TensorIndex.Slice(0, blocks)]);
         }
 
