@@ -3,30 +3,17 @@
 # one warm-up step, then one timed step each: carved at Turbo's 0.75 grid, carved at 720p (drop 0.8),
 # dense at 720p. Prints per-step time, attention's share and peak GPU memory (nvidia-smi).
 #
-#   scripts/gpu/hunyuan-transformer-fullsize.sh pack DIR
-#       (build machine, needs dotnet) publishes jenga-gpubench self-contained for the GPU build
-#       (-p:JengaGpu=true: no libtorch bundled) and writes DIR/jenga-gpubench.tar.xz plus this script.
+#   scripts/gpu/pack.sh DIR
+#       (build machine, needs dotnet) writes DIR/jenga-gpu.tar.xz (GPU build of jenga-gpubench and the
+#       kernel bench) plus these scripts.
 #   hunyuan-transformer-fullsize.sh run ARCHIVE OUTDIR [bench options]
 #       (GPU machine, needs a PyTorch install whose torch/lib provides libtorch_cuda) unpacks and runs the
 #       bench with torch's lib folder on LD_LIBRARY_PATH; log in OUTDIR/transformer-fullsize.log.
 #       It also writes real torch.save files for the checkpoint-reader tests to OUTDIR/pt-assets.
 set -euo pipefail
 mode="${1:-}"
-here="$(cd "$(dirname "$0")" && pwd)"
 
 case "$mode" in
-  pack)
-    dest="${2:?usage: $0 pack DIR}"
-    repo="$(cd "$here/../.." && pwd)"
-    mkdir -p "$dest"
-    publish="$(mktemp -d)"
-    dotnet publish "$repo/src/JengaFleet.GpuBench" -c Release -r linux-x64 --self-contained true -p:JengaGpu=true -o "$publish/jenga-gpubench"
-    tar -C "$publish" -cJf "$dest/jenga-gpubench.tar.xz" jenga-gpubench
-    cp "$0" "$dest/"
-    cp "$repo/tests/JengaFleet.Models.Tests/Assets/pytorch/make_pt_assets.py" "$dest/"
-    rm -rf "$publish"
-    ls -la "$dest"
-    ;;
   run)
     archive="${2:?usage: $0 run ARCHIVE OUTDIR}"
     out="${3:?usage: $0 run ARCHIVE OUTDIR}"
@@ -41,10 +28,10 @@ case "$mode" in
     export LD_LIBRARY_PATH="$torchlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
     python3 -c "import torch;print('torch', torch.__version__)" | tee -a "$out/gpu.txt"
-    "$work/jenga-gpubench/jenga-gpubench" transformer "$@" 2>&1 | tee "$out/transformer-fullsize.log"
+    "$work/jenga-gpu/jenga-gpubench" transformer "$@" 2>&1 | tee "$out/transformer-fullsize.log"
     ;;
   *)
-    sed -n '2,16p' "$0"
+    sed -n '2,13p' "$0"
     exit 2
     ;;
 esac

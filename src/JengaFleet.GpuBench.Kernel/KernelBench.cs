@@ -72,6 +72,21 @@ internal static class KernelBench
                         (bestTflops, best) = (tflops, backend);
                 }
             }
+
+            // CTA order: longest lists first (the default) against plain row order, which keeps one head's rows
+            // together and so shares their K/V blocks in L2.
+            if (dim == 128)
+            {
+                using var inner = NewDisposeScope();
+                var plain = new CudaBlockSparseAttention(backends[0].Backend.Kernels) { LongestRowsFirst = false };
+                var mask = Masks.Random(1, Heads, layout.VideoBlocks, layout.ConditionBlocks, 0.25);
+                using var lists = plain.BuildLists(mask);
+                var keyValid = CudaBlockSparseAttention.KeyValidLengths(call, q);
+                var output = empty(q.shape, q.dtype, q.device);
+                var ms = Gpu.MedianMs(() => plain.LaunchKernelOnly(q, k, v, call, lists, null, keyValid, output), 1, reps);
+                var tflops = Masks.KeptFlops(mask, dim) / ms / 1e9;
+                Row($"| D={dim} | kernel default {plain.Kernels.Variants.First(x => x.HeadDim == dim).Shape}, plain row order | {Masks.VideoFraction(mask, layout.VideoBlocks):P1} | {ms:F2} | {tflops:F0} | {tflops / denseTflops:P0} |");
+            }
         }
 
         // The rest uses the variant that was fastest at 25 % kept (D = 128).

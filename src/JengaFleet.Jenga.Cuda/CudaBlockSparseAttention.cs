@@ -42,12 +42,12 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);
 
     /// <summary>Loads (compiling or reading the cache) the kernels for the device; null with the reason where that is impossible.</summary>
-    /// <param name="shape">One tile shape for every head dim; null takes the per-head-dim defaults.</param>
+    /// <param name="shape">One tile shape for every head dim; null takes the defaults for the device's architecture (wgmma on Hopper).</param>
     public static CudaBlockSparseAttention? TryCreate(Device device, out string reason, KernelVariant? shape = null) =>
-        TryCreate(device, out reason, shape is null ? KernelVariant.Defaults() : KernelVariant.Defaults(shape));
+        TryCreate(device, out reason, shape is null ? null : KernelVariant.Defaults(shape));
 
-    /// <summary>As above with an explicit variant set (benchmarks compile only the variants they time).</summary>
-    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, IReadOnlyList<KernelVariant> variants)
+    /// <summary>As above with an explicit variant set (benchmarks compile only the variants they time); null for the defaults.</summary>
+    internal static CudaBlockSparseAttention? TryCreate(Device device, out string reason, IReadOnlyList<KernelVariant>? variants)
     {
         if (device.type != DeviceType.CUDA)
         {
@@ -187,6 +187,19 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             ScaleLog2 = (float)(Log2E / Math.Sqrt(q.shape[3])),
             ConditionBiasLog2 = (float)settings.TextAmp,
         };
-        Kernels.Attend(variant, parameters);
+        if (variant.Family != KernelFamily.Wgmma)
+        {
+            Kernels.Attend(variant, parameters);
+            return;
+        }
+
+        var fp16 = q.dtype == ScalarType.Float16;
+        Kernels.Attend(variant, new BsaTmaParams
+        {
+            Q = Kernels.TokenTileMap(parameters.Q, q.shape, qs, fp16),
+            K = Kernels.TokenTileMap(parameters.K, k.shape, ks, fp16),
+            V = Kernels.TokenTileMap(parameters.V, v.shape, vs, fp16),
+            P = parameters,
+        });
     }
 }

@@ -41,7 +41,7 @@ public class BackendSelectionTests
     {
         Assert.SkipWhen(HasCudaDriver, "this machine has a CUDA driver");
         using var cache = new TempDirectory();
-        var kernels = CudaKernelRuntime.TryLoad(0, KernelVariant.Defaults(), out var reason, new KernelCache(cache.Path));
+        var kernels = CudaKernelRuntime.TryLoad(0, null, out var reason, new KernelCache(cache.Path));
         Assert.Null(kernels);
         Assert.Contains("libcuda", reason);
         Assert.Null(CudaBlockSparseAttention.TryCreate(new Device(DeviceType.CUDA, 0), out var again));

@@ -36,12 +36,12 @@ public class KernelSourceTests
     [Fact]
     public void The_compiled_source_instantiates_each_variant_once()
     {
-        var variants = KernelVariant.Defaults();
+        var variants = KernelVariant.DefaultsFor("sm_80");
         var source = BlockSparseKernels.SourceFor(variants);
         Assert.Equal(4, variants.Count);
         foreach (var v in variants)
             Assert.Single(source.Split('\n'), line => line == v.Instantiation);
-        Assert.Equal(source, BlockSparseKernels.SourceFor(KernelVariant.Defaults()));
+        Assert.Equal(source, BlockSparseKernels.SourceFor(KernelVariant.DefaultsFor("sm_80")));
         Assert.Equal(2, variants.Count(v => v.HeadDim == 128));
         Assert.Equal(2, variants.Count(v => v.HeadDim == 64));
         Assert.Equal(2, variants.Count(v => v.Fp16));

@@ -17,6 +17,14 @@ internal struct BsaParams
     public float ScaleLog2, ConditionBiasLog2;
 }
 
+/// <summary>Launch argument of the wgmma kernel: the <c>BsaTmaParams</c> struct of block_sparse_attention_sm90.cu (576 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct BsaTmaParams
+{
+    public TensorMap Q, K, V;
+    public BsaParams P;
+}
+
 /// <summary>What the driver reports about one compiled kernel.</summary>
 public sealed record KernelFunctionInfo(string Name, int Registers, int LocalBytes, int SharedBytes);
 
@@ -71,9 +79,11 @@ public sealed unsafe class BlockSparseKernels
     /// <summary>The NVRTC target for a compute capability: <c>sm_90a</c> on Hopper (its own instructions available), <c>sm_XY</c> elsewhere.</summary>
     public static string ArchitectureFor(int major, int minor) => major == 9 && minor == 0 ? "sm_90a" : $"sm_{major}{minor}";
 
-    /// <summary>Full source for a set of variants: the template file plus one instantiation line each.</summary>
+    /// <summary>Full source for a set of variants: the template file(s) plus one instantiation line each.</summary>
     public static string SourceFor(IReadOnlyList<KernelVariant> variants) =>
-        KernelSource.BlockSparseAttention + "\n// instantiations\n" + string.Join("\n", variants.Select(v => v.Instantiation)) + "\n";
+        KernelSource.BlockSparseAttention
+        + (variants.Any(v => v.NeedsSm90a) ? "\n" + KernelSource.BlockSparseAttentionSm90 : "")
+        + "\n// instantiations\n" + string.Join("\n", variants.Select(v => v.Instantiation)) + "\n";
 
     public static IReadOnlyList<string> CompileOptions(string architecture) =>
         [$"--gpu-architecture={architecture}", "-std=c++17", "-lineinfo", "--ptxas-options=-v"];
@@ -81,7 +91,12 @@ public sealed unsafe class BlockSparseKernels
     internal static BlockSparseKernels Load(CudaDriver driver, DeviceDescription device, IReadOnlyList<KernelVariant> variants, KernelCache cache, Func<Nvrtc> nvrtc)
     {
         foreach (var variant in variants)
+        {
             variant.Validate();
+            if (variant.NeedsSm90a && device.Architecture != "sm_90a")
+                throw new CudaException($"{variant.Name} uses wgmma and TMA, which need sm_90a; {device.Name} is {device.Architecture}");
+        }
+
         var source = SourceFor(variants);
         var options = CompileOptions(device.Architecture);
         var hash = KernelSource.Hash(source + "\n" + string.Join(' ', options));
@@ -131,13 +146,39 @@ public sealed unsafe class BlockSparseKernels
 
     internal void Attend(KernelVariant variant, in BsaParams parameters)
     {
-        if (!_attention.TryGetValue(variant, out var function))
-            throw new InvalidOperationException($"{variant.Name} was not compiled into this module");
+        var function = FunctionOf(variant);
         var copy = parameters;
         void** args = stackalloc void*[1];
         args[0] = &copy;
         _driver.Launch(function, (uint)parameters.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
     }
+
+    /// <summary>The wgmma kernel: the same parameters plus TMA descriptors of q, k and v.</summary>
+    internal void Attend(KernelVariant variant, in BsaTmaParams parameters)
+    {
+        var function = FunctionOf(variant);
+        var copy = parameters;
+        void** args = stackalloc void*[1];
+        args[0] = &copy;
+        _driver.Launch(function, (uint)parameters.P.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
+    }
+
+    /// <summary>
+    /// TMA descriptor of a <c>[B, H, L, D]</c> 16-bit tensor (any strides that are multiples of 8 elements, D
+    /// contiguous): boxes of 64 columns x 128 tokens, 128-byte swizzle, zeros beyond the last token.
+    /// </summary>
+    internal TensorMap TokenTileMap(nint address, long[] shape, long[] strides, bool fp16) =>
+        _driver.EncodeTiledMap(
+            fp16 ? CudaDriver.TensorMapFloat16 : CudaDriver.TensorMapBFloat16,
+            address,
+            [(ulong)shape[3], (ulong)shape[2], (ulong)shape[1], (ulong)shape[0]],
+            [(ulong)strides[2] * 2, (ulong)strides[1] * 2, (ulong)strides[0] * 2],
+            [64, KernelVariant.QueryRows, 1, 1]);
+
+    private nint FunctionOf(KernelVariant variant) =>
+        _attention.TryGetValue(variant, out var function)
+            ? function
+            : throw new InvalidOperationException($"{variant.Name} was not compiled into this module");
 
     public void Synchronize() => _driver.Synchronize();
 

@@ -12,9 +12,10 @@ public static class CudaKernelRuntime
     private static readonly object Gate = new();
     private static readonly Dictionary<string, (BlockSparseKernels? Kernels, string Reason)> Loaded = new();
 
-    public static BlockSparseKernels? TryLoad(int deviceOrdinal, IReadOnlyList<KernelVariant> variants, out string reason, KernelCache? cache = null)
+    /// <param name="variants">The variants to compile; null takes <see cref="KernelVariant.DefaultsFor"/> the device's architecture.</param>
+    public static BlockSparseKernels? TryLoad(int deviceOrdinal, IReadOnlyList<KernelVariant>? variants, out string reason, KernelCache? cache = null)
     {
-        var key = $"{deviceOrdinal}:{string.Join(',', variants.Select(v => v.Name))}";
+        var key = $"{deviceOrdinal}:{(variants is null ? "defaults" : string.Join(',', variants.Select(v => v.Name)))}";
         lock (Gate)
         {
             if (!Loaded.TryGetValue(key, out var entry))
@@ -28,7 +29,7 @@ public static class CudaKernelRuntime
         }
     }
 
-    private static (BlockSparseKernels?, string) Probe(int ordinal, IReadOnlyList<KernelVariant> variants, KernelCache cache)
+    private static (BlockSparseKernels?, string) Probe(int ordinal, IReadOnlyList<KernelVariant>? variants, KernelCache cache)
     {
         var driver = CudaDriver.TryLoad(out var driverFailure);
         if (driver is null)
@@ -47,7 +48,7 @@ public static class CudaKernelRuntime
             if (device.Major < 8)
                 return (null, $"{device.Name} has compute capability {device.Major}.{device.Minor}; the kernel needs 8.0 or newer");
 
-            var kernels = BlockSparseKernels.Load(driver, device, variants, cache,
+            var kernels = BlockSparseKernels.Load(driver, device, variants ?? KernelVariant.DefaultsFor(device.Architecture), cache,
                 () => Nvrtc.TryLoad(out var failure) ?? throw new CudaException(failure ?? "NVRTC could not be loaded"));
             return (kernels, $"{device.Name}, {device.Architecture}, {kernels.Origin}");
         }

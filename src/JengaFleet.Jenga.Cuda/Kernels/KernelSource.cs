@@ -7,11 +7,16 @@ namespace JengaFleet.Jenga.Cuda.Kernels;
 public static class KernelSource
 {
     public const string BlockSparseAttentionResource = "JengaFleet.Jenga.Cuda.Kernels.block_sparse_attention.cu";
+    public const string BlockSparseAttentionSm90Resource = "JengaFleet.Jenga.Cuda.Kernels.block_sparse_attention_sm90.cu";
 
     private static readonly Lazy<string> BlockSparse = new(() => Read(BlockSparseAttentionResource));
+    private static readonly Lazy<string> BlockSparseSm90 = new(() => Read(BlockSparseAttentionSm90Resource));
 
-    /// <summary>block_sparse_attention.cu: the attention kernel template and the list-building kernel.</summary>
+    /// <summary>block_sparse_attention.cu: the mma.sync attention template, shared helpers and the list-building kernel.</summary>
     public static string BlockSparseAttention => BlockSparse.Value;
+
+    /// <summary>block_sparse_attention_sm90.cu: the wgmma/TMA attention template, appended to the first file for sm_90a.</summary>
+    public static string BlockSparseAttentionSm90 => BlockSparseSm90.Value;
 
     public static string Read(string resource)
     {

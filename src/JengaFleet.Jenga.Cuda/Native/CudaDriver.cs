@@ -19,6 +19,12 @@ internal sealed unsafe class CudaDriver
     public const int FuncAttrNumRegs = 4;
     public const int FuncAttrMaxDynamicSharedSizeBytes = 8;
 
+    // CUtensorMapDataType values; interleave none, 128-byte swizzle, 128-byte L2 promotion, zero fill.
+    public const int TensorMapFloat16 = 6;
+    public const int TensorMapBFloat16 = 9;
+    private const int TensorMapSwizzle128B = 3;
+    private const int TensorMapL2Promotion128B = 2;
+
     private static readonly object Gate = new();
     private static CudaDriver? _instance;
     private static string? _failure;
@@ -37,6 +43,7 @@ internal sealed unsafe class CudaDriver
     private readonly delegate* unmanaged<nint, int, int, int> _cuFuncSetAttribute;
     private readonly delegate* unmanaged<int*, int, nint, int> _cuFuncGetAttribute;
     private readonly delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int> _cuLaunchKernel;
+    private readonly delegate* unmanaged<TensorMap*, int, uint, nint, ulong*, ulong*, uint*, uint*, int, int, int, int, int> _cuTensorMapEncodeTiled;
     private readonly delegate* unmanaged<int, byte**, int> _cuGetErrorName;
     private readonly delegate* unmanaged<int, byte**, int> _cuGetErrorString;
 
@@ -56,6 +63,10 @@ internal sealed unsafe class CudaDriver
         _cuFuncSetAttribute = (delegate* unmanaged<nint, int, int, int>)Export(lib, "cuFuncSetAttribute");
         _cuFuncGetAttribute = (delegate* unmanaged<int*, int, nint, int>)Export(lib, "cuFuncGetAttribute");
         _cuLaunchKernel = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, nint, void**, void**, int>)Export(lib, "cuLaunchKernel");
+        // Drivers before CUDA 12 have no TMA; only the wgmma kernel needs it.
+        _cuTensorMapEncodeTiled = NativeLibrary.TryGetExport(lib, "cuTensorMapEncodeTiled", out var encode)
+            ? (delegate* unmanaged<TensorMap*, int, uint, nint, ulong*, ulong*, uint*, uint*, int, int, int, int, int>)encode
+            : null;
         _cuGetErrorName = (delegate* unmanaged<int, byte**, int>)Export(lib, "cuGetErrorName");
         _cuGetErrorString = (delegate* unmanaged<int, byte**, int>)Export(lib, "cuGetErrorString");
     }
@@ -161,6 +172,22 @@ internal sealed unsafe class CudaDriver
     /// <summary>Launches on the legacy default stream (stream 0), where TorchSharp's operations run.</summary>
     public void Launch(nint function, uint gridX, uint blockX, uint sharedBytes, void** arguments, string what) =>
         Check(_cuLaunchKernel(function, gridX, 1, 1, blockX, 1, 1, sharedBytes, 0, arguments, null), what);
+
+    /// <summary>A tiled TMA descriptor: dims innermost first, byte strides of every dim but the first, box size per dim.</summary>
+    public TensorMap EncodeTiledMap(int dataType, nint address, ulong[] dims, ulong[] strides, uint[] box)
+    {
+        if (_cuTensorMapEncodeTiled is null)
+            throw new CudaException("this CUDA driver has no cuTensorMapEncodeTiled (CUDA 12 or newer is needed for TMA)");
+        var map = default(TensorMap);
+        var elementStrides = stackalloc uint[dims.Length];
+        for (var i = 0; i < dims.Length; i++)
+            elementStrides[i] = 1;
+        fixed (ulong* d = dims, s = strides)
+        fixed (uint* b = box)
+            Check(_cuTensorMapEncodeTiled(&map, dataType, (uint)dims.Length, address, d, s, b, elementStrides, 0, TensorMapSwizzle128B, TensorMapL2Promotion128B, 0),
+                $"cuTensorMapEncodeTiled(dims [{string.Join(", ", dims)}], byte strides [{string.Join(", ", strides)}])");
+        return map;
+    }
 
     public void Check(int result, string call)
     {
