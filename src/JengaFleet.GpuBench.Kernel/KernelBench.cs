@@ -140,6 +140,9 @@ internal static class KernelBench
             Row($"| D=128 | whole carved call incl. selection (backend.Attend) | {kept:P1} | {totalMs:F2} | | |");
         }
 
+        foreach (var line in HeadNormRopeCheck.Bench(reps))
+            Row(line);
+
         foreach (var (label, backend) in backends)
             Row($"| | {label} {backend.ShapeLabel}: calls handed to the gather fallback = {backend.FallbackCalls} | | | | |");
 

@@ -56,6 +56,7 @@ if (command is "check" or "all")
 {
     using var log = new StreamWriter(Path.Combine(outDir, "kernel-check.md"));
     ok &= KernelCheck.Run(backends, log);
+    ok &= HeadNormRopeCheck.Run(log);
 }
 
 if (command == "sanitize")

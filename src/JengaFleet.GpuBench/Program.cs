@@ -23,7 +23,8 @@ namespace JengaFleet.GpuBench;
 /// </summary>
 internal static class Program
 {
-    private sealed record Phase(string Name, TokenGrid Grid, double DropRate, double TextAmp, double? KeepProbability = null);
+    /// <param name="UnfusedQk">Prepare q/k with the TorchSharp formulas instead of the fused kernel (the previous version, for comparison).</param>
+    private sealed record Phase(string Name, TokenGrid Grid, double DropRate, double TextAmp, double? KeepProbability = null, bool UnfusedQk = false);
 
     public static int Main(string[] args)
     {
@@ -50,7 +51,8 @@ internal static class Program
             : tiny
             ? [new("carved 0.75 grid", new TokenGrid(4, 12, 24), 0.7, 0.4312), new("carved full grid", new TokenGrid(4, 16, 32), 0.8, 0), new("dense full grid", new TokenGrid(4, 16, 32), 0, 0)]
             // Turbo: stage 1 at 0.75 (drop 0.7, text_amp 0.4312), stage 2 at full size (drop 0.8 -> top_k 179).
-            : [new("carved 0.75 grid (Turbo stage 1)", new TokenGrid(32, 33, 60), 0.7, 0.431248), new("carved 720p (Turbo stage 2)", new TokenGrid(32, 45, 80), 0.8, 0), new("dense 720p", new TokenGrid(32, 45, 80), 0, 0)];
+            : [new("carved 0.75 grid (Turbo stage 1)", new TokenGrid(32, 33, 60), 0.7, 0.431248), new("carved 720p (Turbo stage 2)", new TokenGrid(32, 45, 80), 0.8, 0), new("dense 720p", new TokenGrid(32, 45, 80), 0, 0),
+               new("carved 720p (Turbo stage 2), q/k norm + RoPE unfused (previous version)", new TokenGrid(32, 45, 80), 0.8, 0, UnfusedQk: true)];
 
         Console.WriteLine($"device {device.type}, dtype {dtype}, config hidden {config.HiddenSize} heads {config.HeadsNum} blocks {config.DoubleBlocks}+{config.SingleBlocks}, p {p}, chunk budget {chunkMiB} MiB, valid text {validText}/256");
         using var memory = new GpuMemorySampler();
@@ -84,6 +86,7 @@ internal static class Program
                 ? null
                 : new CarvingSettings(TopKRule.FromDropRate(phase.DropRate, BlockLayout.BlocksFor(phase.Grid.TokenCount)), phase.KeepProbability ?? p, BlockAdjacency.For(curve), phase.TextAmp);
             timed.Reset();
+            QkNormRope.UseFusedKernel = !phase.UnfusedQk;
             Sync(device);
             var watch = Stopwatch.StartNew();
             using var velocity = model.Forward(latent, timestep, text, guidance, new TransformerCallContext(timed, curve, carving, Statistics: statistics));

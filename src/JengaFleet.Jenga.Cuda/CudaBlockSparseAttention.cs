@@ -55,7 +55,7 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             return null;
         }
 
-        var kernels = CudaKernelRuntime.TryLoad(Math.Max(0, (int)device.index), variants, out reason);
+        var kernels = CudaKernelRuntime.TryLoad(DeviceIdentity.Ordinal(device), variants, out reason);
         return kernels is null ? null : new CudaBlockSparseAttention(kernels);
     }
 
@@ -68,7 +68,7 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         AttentionMath.ValidateMask(blockMask, query, call.Layout);
         var settings = AttentionMath.RequireCarving(call);
         var variant = VariantFor(query);
-        if (variant is null || !SameDevice(blockMask.device, query.device))
+        if (variant is null || !DeviceIdentity.Same(blockMask.device, query.device))
         {
             Interlocked.Increment(ref _fallbackCalls);
             return _fallback.AttendMasked(query, key, value, call, blockMask);
@@ -138,17 +138,13 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     /// <summary>The compiled variant for q's head dim and type on the kernels' device, or null when the kernel does not cover q.</summary>
     private KernelVariant? VariantFor(Tensor query)
     {
-        if (query.device.type != DeviceType.CUDA || Math.Max(0, (int)query.device.index) != Kernels.Device.Ordinal)
+        if (query.device.type != DeviceType.CUDA || DeviceIdentity.Ordinal(query.device) != Kernels.Device.Ordinal)
             return null;
         if (query.dtype is not (ScalarType.BFloat16 or ScalarType.Float16))
             return null;
         var fp16 = query.dtype == ScalarType.Float16;
         return Kernels.Variants.FirstOrDefault(v => v.HeadDim == query.shape[3] && v.Fp16 == fp16);
     }
-
-    // TorchSharp's Device is a class without value equality: compare type and index.
-    private static bool SameDevice(Device a, Device b) =>
-        a.type == b.type && (a.type != DeviceType.CUDA || Math.Max(0, (int)a.index) == Math.Max(0, (int)b.index));
 
     /// <summary>The kernel reads 16-byte chunks of contiguous head-dim rows; anything else is copied to a contiguous tensor.</summary>
     private static Tensor KernelReady(Tensor x)

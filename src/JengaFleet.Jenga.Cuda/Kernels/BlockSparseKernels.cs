@@ -85,8 +85,7 @@ public sealed unsafe class BlockSparseKernels
         + (variants.Any(v => v.NeedsSm90a) ? "\n" + KernelSource.BlockSparseAttentionSm90 : "")
         + "\n// instantiations\n" + string.Join("\n", variants.Select(v => v.Instantiation)) + "\n";
 
-    public static IReadOnlyList<string> CompileOptions(string architecture) =>
-        [$"--gpu-architecture={architecture}", "-std=c++17", "-lineinfo", "--ptxas-options=-v"];
+    public static IReadOnlyList<string> CompileOptions(string architecture) => CompiledModule.CompileOptions(architecture);
 
     internal static BlockSparseKernels Load(CudaDriver driver, DeviceDescription device, IReadOnlyList<KernelVariant> variants, KernelCache cache, Func<Nvrtc> nvrtc)
     {
@@ -97,33 +96,8 @@ public sealed unsafe class BlockSparseKernels
                 throw new CudaException($"{variant.Name} uses wgmma and TMA, which need sm_90a; {device.Name} is {device.Architecture}");
         }
 
-        var source = SourceFor(variants);
-        var options = CompileOptions(device.Architecture);
-        var hash = KernelSource.Hash(source + "\n" + string.Join(' ', options));
-        var file = cache.PathFor("block_sparse_attention", device.Architecture, hash);
-
-        driver.EnsureContext(device.Handle);
-        if (cache.TryRead(file) is { } cached)
-        {
-            try
-            {
-                var module = driver.LoadModule(cached);
-                return new BlockSparseKernels(driver, module, variants, device, $"cache {file}", "");
-            }
-            catch (CudaException)
-            {
-                // A cubin this driver rejects (e.g. written by a newer NVRTC): compile afresh below.
-            }
-        }
-
-        var compiler = nvrtc();
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var (cubin, log) = compiler.CompileToCubin(source, "block_sparse_attention.cu", options);
-        var elapsed = started.ElapsedMilliseconds;
-        var loaded = driver.LoadModule(cubin);
-        var written = cache.TryWrite(file, cubin);
-        var origin = $"compiled by NVRTC {compiler.Version} ({compiler.Path}) in {elapsed} ms, {(written ? "cached at " + file : "cache not writable: " + cache.Folder)}";
-        return new BlockSparseKernels(driver, loaded, variants, device, origin, log);
+        var module = CompiledModule.Load(driver, device, "block_sparse_attention", SourceFor(variants), cache, nvrtc);
+        return new BlockSparseKernels(driver, module.Handle, variants, device, module.Origin, module.CompileLog);
     }
 
     public bool Has(KernelVariant variant) => _attention.ContainsKey(variant);

@@ -74,7 +74,8 @@ public static class BlockImportanceSelector
             video = nn.functional.pad(video, new long[] { 0, 0, 0, padding });
         var shape = video.shape;
         var grouped = video.reshape(shape[0], shape[1], layout.VideoBlocks, BlockLayout.BlockSize, shape[3]);
-        return grouped.to(ScalarType.Float32).sum(3).div_(BlockLayout.BlockSize);
+        // Accumulate in float32 without a float32 copy of q/k (a 1.4 GB pass per call at 720p).
+        return grouped.sum(3, type: ScalarType.Float32).div_(BlockLayout.BlockSize);
     }
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";

@@ -55,13 +55,22 @@ public sealed class DoubleStreamBlock : nn.Module
         var im = img_mod.forward(vec); // shift1, scale1, gate1, shift2, scale2, gate2
         var tm = txt_mod.forward(vec);
 
-        var (imgQ, imgK, imgV) = Project(img, im, img_attn_qkv, img_attn_q_norm, img_attn_k_norm);
-        imgQ = RotaryEmbedding.Apply(imgQ, cos, sin);
-        imgK = RotaryEmbedding.Apply(imgK, cos, sin);
-        var (txtQ, txtK, txtV) = Project(txt, tm, txt_attn_qkv, txt_attn_q_norm, txt_attn_k_norm);
-
-        var attended = attention.Attend(cat([imgQ, txtQ], 2), cat([imgK, txtK], 2), cat([imgV, txtV], 2));
+        var imgHeads = Project(img, im, img_attn_qkv);
+        var txtHeads = Project(txt, tm, txt_attn_qkv);
         var imgTokens = img.shape[1];
+        var textTokens = txt.shape[1];
+
+        // Joint [image | text] q and k, each stream normalised (and the image rotated) straight into its slice.
+        var joint = imgHeads[2].shape.ToArray();
+        joint[2] = imgTokens + textTokens;
+        var q = empty(joint, imgHeads[2].dtype, imgHeads[2].device);
+        var k = empty(joint, imgHeads[2].dtype, imgHeads[2].device);
+        QkNormRope.Into(imgHeads[0], img_attn_q_norm, cos, sin, imgTokens, q.narrow(2, 0, imgTokens));
+        QkNormRope.Into(imgHeads[1], img_attn_k_norm, cos, sin, imgTokens, k.narrow(2, 0, imgTokens));
+        QkNormRope.Into(txtHeads[0], txt_attn_q_norm, null, null, 0, q.narrow(2, imgTokens, textTokens));
+        QkNormRope.Into(txtHeads[1], txt_attn_k_norm, null, null, 0, k.narrow(2, imgTokens, textTokens));
+
+        var attended = attention.Attend(q, k, cat([imgHeads[2], txtHeads[2]], 2));
         var imgAttn = attended.narrow(1, 0, imgTokens);
         var txtAttn = attended.narrow(1, imgTokens, txt.shape[1]);
 
@@ -72,11 +81,10 @@ public sealed class DoubleStreamBlock : nn.Module
         return (img.MoveToOuterDisposeScope(), txt.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Modulated LayerNorm -> fused QKV -> heads; QK RMSNorm per head (cast back to v's dtype).</summary>
-    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, Tensor[] mod, Linear qkv, RmsNorm qNorm, RmsNorm kNorm)
+    /// <summary>Modulated LayerNorm -> fused QKV -> q, k, v heads <c>[B, H, L, D]</c> (views of the projection).</summary>
+    private Tensor[] Project(Tensor x, Tensor[] mod, Linear qkv)
     {
         var modulated = DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1]);
-        var heads = DitMath.SplitHeads(qkv.forward(modulated), 3, _heads);
-        return (qNorm.forward(heads[0]).to(heads[2].dtype), kNorm.forward(heads[1]).to(heads[2].dtype), heads[2]);
+        return DitMath.SplitHeads(qkv.forward(modulated), 3, _heads);
     }
 }

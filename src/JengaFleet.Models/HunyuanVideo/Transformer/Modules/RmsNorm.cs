@@ -21,6 +21,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The per-channel scale (checkpoint key <c>weight</c>).</summary>
+    public Tensor Weight => weight;
+
+    public double Eps => _eps;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -44,18 +44,11 @@ public sealed class SingleStreamBlock : nn.Module
         var modulated = DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1]);
         var parts = linear1.forward(modulated).split([3 * _hidden, _mlpHidden], -1);
         var heads = DitMath.SplitHeads(parts[0], 3, _heads);
-        var v = heads[2];
-        var q = WithImageRope(q_norm.forward(heads[0]).to(v.dtype), imageTokens, cos, sin);
-        var k = WithImageRope(k_norm.forward(heads[1]).to(v.dtype), imageTokens, cos, sin);
+        var q = QkNormRope.Apply(heads[0], q_norm, cos, sin, imageTokens);
+        var k = QkNormRope.Apply(heads[1], k_norm, cos, sin, imageTokens);
 
-        var attended = attention.Attend(q, k, v);
+        var attended = attention.Attend(q, k, heads[2]);
         var output = linear2.forward(cat([attended, DitMath.GeluTanh(parts[1])], 2));
         return x.add(DitMath.Gate(output, mod[2])).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor WithImageRope(Tensor x, int imageTokens, Tensor cos, Tensor sin)
-    {
-        var image = RotaryEmbedding.Apply(x.narrow(2, 0, imageTokens), cos, sin);
-        return cat([image, x.narrow(2, imageTokens, x.shape[2] - imageTokens)], 2);
     }
 }
