@@ -37,6 +37,16 @@ if [ -z "${JENGA_LLAMA3_TOKENIZER:-}" ]; then
   export JENGA_LLAMA3_TOKENIZER="$PWD/$tokenizer"
 fi
 
+# NVRTC for the kernel compile tests (KernelCompileTests): CUDA's run-time compiler needs no GPU, so the
+# CUDA kernels are compiled here too. With JENGA_NVRTC set those tests fail, not skip, when it does not load.
+if [ -z "${JENGA_NVRTC:-}" ]; then
+  nvrtc_dir=/opt/jenga-nvrtc
+  [ "$(id -u)" = 0 ] || nvrtc_dir="$PWD/.jenga-cache/nvrtc"
+  [ -f "$nvrtc_dir/libnvrtc.path" ] || log "fetching NVRTC 12 (Debian trixie non-free, unpacked into $nvrtc_dir)"
+  nvrtc="$(scripts/fetch-nvrtc.sh "$nvrtc_dir")"
+  export JENGA_NVRTC="$nvrtc"
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 fixtures="${JENGA_FIXTURES_DIR:-$PWD/../shared/fixtures}"
 if [ ! -d "$fixtures" ]; then
