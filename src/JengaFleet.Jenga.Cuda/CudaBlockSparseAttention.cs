@@ -35,8 +35,11 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     /// <summary>The compiled tile shapes per head dim, e.g. <c>d128 32x2w4m1, d64 64x2w4m1</c>.</summary>
     public string ShapeLabel => string.Join(", ", Kernels.Variants.Where(v => !v.Fp16).OrderByDescending(v => v.HeadDim).Select(v => $"d{v.HeadDim} {v.Shape}"));
 
-    /// <summary>Launch the rows with the longest lists first, so the last wave is not one long row (default on).</summary>
-    public bool LongestRowsFirst { get; init; } = true;
+    /// <summary>
+    /// Launch the rows with the longest lists first (off by default: plain row order keeps one head's query blocks
+    /// in flight together, so they share its K/V blocks in L2; it measured as fast or faster on the H100, docs/gpu-kernel.md).
+    /// </summary>
+    public bool LongestRowsFirst { get; init; }
 
     /// <summary>Calls that were handed to the gather backend because the kernel does not cover their inputs.</summary>
     public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);

@@ -24,6 +24,8 @@ public class KernelCompileTests(ITestOutputHelper output)
     [InlineData("wgmma2")]
     [InlineData("wgmma2p")]
     [InlineData("wgmma3")]
+    [InlineData("wgmma3p")]
+    [InlineData("wgmma3pt")]
     public void The_hopper_alternates_compile_without_spills_or_serialized_wgmma(string shape) =>
         CompileAndCheck("sm_90a", KernelVariant.Defaults(KernelVariant.ParseShape(shape)));
 
@@ -51,6 +53,27 @@ public class KernelCompileTests(ITestOutputHelper output)
         {
             var warnings = PtxasReport.WgmmaWarnings(log);
             Assert.True(warnings.Count == 0, $"ptxas undid the wgmma design:\n{string.Join('\n', warnings)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("sm_80")]
+    [InlineData("sm_90a")]
+    public void The_fused_qk_norm_rope_kernels_compile_without_spills(string architecture)
+    {
+        var nvrtc = LoadNvrtc();
+        var (cubin, log) = nvrtc.CompileToCubin(KernelSource.HeadNormRope, "head_norm_rope.cu", CompiledModule.CompileOptions(architecture));
+        output.WriteLine(log);
+        Assert.NotEmpty(cubin);
+        var report = PtxasReport.Parse(log);
+        foreach (var dim in KernelVariant.SupportedHeadDims)
+        {
+            foreach (var fp16 in new[] { false, true })
+            {
+                var name = HeadNormRopeKernels.FunctionName(dim, fp16);
+                Assert.True(report.TryGetValue(name, out var function), $"the ptxas report has no entry for {name}:\n{log}");
+                Assert.Equal(0, function!.SpillStores);
+            }
         }
     }
 
