@@ -23,27 +23,15 @@ public class WgmmaVariantTests
     }
 
     [Fact]
-    public void Taking_turns_parses_and_needs_the_pipelined_kernel()
-    {
-        var turns = KernelVariant.ParseShape("wgmma3pt");
-        Assert.Equal(KernelVariant.Wgmma(3, pipelined: true, takeTurns: true), turns);
-        Assert.Equal("wgmma3pt", turns.Shape);
-        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d128_s3pt_bf16, 128, 3, false, true, true)", turns.Instantiation);
-        Assert.Throws<FormatException>(() => KernelVariant.ParseShape("wgmma3t"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => (turns with { Pipelined = false }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (KernelVariant.DefaultShape with { TakeTurns = true }).Validate());
-    }
-
-    [Fact]
     public void Names_and_instantiations_carry_every_template_argument()
     {
         var hopper = KernelVariant.ParseShape("wgmma3p");
         Assert.Equal(KernelVariant.HopperShape, hopper);
         Assert.Equal("jenga_bsa_sm90_d128_s3p_bf16", hopper.Name);
-        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d128_s3p_bf16, 128, 3, false, true, false)", hopper.Instantiation);
+        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d128_s3p_bf16, 128, 3, false, true)", hopper.Instantiation);
         var d64 = KernelVariant.ParseShape("wgmma2") with { HeadDim = 64, Fp16 = true };
         Assert.Equal("jenga_bsa_sm90_d64_s2_f16", d64.Name);
-        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d64_s2_f16, 64, 2, true, false, false)", d64.Instantiation);
+        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d64_s2_f16, 64, 2, true, false)", d64.Instantiation);
         Assert.NotEqual(hopper.Name, (hopper with { Pipelined = false }).Name);
     }
 

@@ -14,11 +14,10 @@ public enum KernelFamily
 /// One compiled instance of an attention kernel template: head dimension, keys per tile, shared-memory
 /// pipeline depth, 16-bit type, warps per CTA, the CTAs per multiprocessor the compiler must fit in
 /// registers (<c>__launch_bounds__</c>), the template family and, for wgmma, whether each tile's softmax
-/// overlaps the previous tile's P·V product (Pipelined) and whether the two consumer warpgroups take turns on the
-/// tensor cores (TakeTurns, with Pipelined).
+/// overlaps the previous tile's P·V product.
 /// </summary>
 public sealed record KernelVariant(
-    int HeadDim, int TileKeys, int Stages, bool Fp16, int Warps = 4, int MinBlocks = 1, KernelFamily Family = KernelFamily.MmaSync, bool Pipelined = false, bool TakeTurns = false)
+    int HeadDim, int TileKeys, int Stages, bool Fp16, int Warps = 4, int MinBlocks = 1, KernelFamily Family = KernelFamily.MmaSync, bool Pipelined = false)
 {
     public const int QueryRows = 128;
 
@@ -31,14 +30,12 @@ public sealed record KernelVariant(
     private string TypeName => Fp16 ? "f16" : "bf16";
 
     public string Name => Family == KernelFamily.Wgmma
-        ? $"jenga_bsa_sm90_d{HeadDim}_s{Stages}{Suffix}_{TypeName}"
+        ? $"jenga_bsa_sm90_d{HeadDim}_s{Stages}{(Pipelined ? "p" : "")}_{TypeName}"
         : $"jenga_bsa_d{HeadDim}_n{TileKeys}_s{Stages}_w{Warps}m{MinBlocks}_{TypeName}";
 
-    private string Suffix => (Pipelined ? "p" : "") + (TakeTurns ? "t" : "");
-
-    /// <summary>Tile shape without head dim and type, e.g. <c>32x2w8m2</c> or <c>wgmma3pt</c> (the bench's --variants syntax).</summary>
+    /// <summary>Tile shape without head dim and type, e.g. <c>32x2w8m2</c> or <c>wgmma3p</c> (the bench's --variants syntax).</summary>
     public string Shape => Family == KernelFamily.Wgmma
-        ? $"wgmma{Stages}{Suffix}"
+        ? $"wgmma{Stages}{(Pipelined ? "p" : "")}"
         : $"{TileKeys}x{Stages}w{Warps}m{MinBlocks}";
 
     /// <summary>
@@ -51,7 +48,7 @@ public sealed record KernelVariant(
 
     /// <summary>The line that instantiates this variant in the kernel source.</summary>
     public string Instantiation => Family == KernelFamily.Wgmma
-        ? $"JENGA_BSA_SM90_KERNEL({Name}, {HeadDim}, {Stages}, {Bool(Fp16)}, {Bool(Pipelined)}, {Bool(TakeTurns)})"
+        ? $"JENGA_BSA_SM90_KERNEL({Name}, {HeadDim}, {Stages}, {Bool(Fp16)}, {Bool(Pipelined)})"
         : $"JENGA_BSA_KERNEL({Name}, {HeadDim}, {TileKeys}, {Stages}, {Bool(Fp16)}, {Warps}, {MinBlocks})";
 
     private static string Bool(bool value) => value ? "true" : "false";
@@ -66,7 +63,7 @@ public sealed record KernelVariant(
     public static KernelVariant HopperShape { get; } = Wgmma(3, pipelined: true);
 
     /// <summary>A wgmma variant (head dim 128, bf16): two consumer warpgroups and one producer warpgroup.</summary>
-    public static KernelVariant Wgmma(int stages, bool pipelined, bool takeTurns = false) => new(128, 128, stages, false, 12, 1, KernelFamily.Wgmma, pipelined, takeTurns);
+    public static KernelVariant Wgmma(int stages, bool pipelined) => new(128, 128, stages, false, 12, 1, KernelFamily.Wgmma, pipelined);
 
     /// <summary>The default variants for an NVRTC target: wgmma on <c>sm_90a</c>, mma.sync elsewhere.</summary>
     public static IReadOnlyList<KernelVariant> DefaultsFor(string architecture) =>
@@ -78,7 +75,7 @@ public sealed record KernelVariant(
 
     /// <summary>
     /// Parses <see cref="Shape"/> for head dim 128, bf16: <c>{keys}x{stages}[w{warps}[m{minBlocks}]]</c> for
-    /// mma.sync, <c>wgmma{stages}[p[t]]</c> for wgmma.
+    /// mma.sync, <c>wgmma{stages}[p]</c> for wgmma.
     /// </summary>
     public static KernelVariant ParseShape(string shape)
     {
@@ -86,11 +83,10 @@ public sealed record KernelVariant(
         if (text.StartsWith("wgmma", StringComparison.Ordinal))
         {
             var rest = text["wgmma".Length..];
-            var takeTurns = rest.EndsWith("pt", StringComparison.Ordinal);
-            var pipelined = takeTurns || rest.EndsWith('p');
-            if (!int.TryParse(rest[..^((pipelined ? 1 : 0) + (takeTurns ? 1 : 0))], out var stages))
-                throw new FormatException($"'{shape}' is not wgmma{{stages}}[p[t]]");
-            var hopper = Wgmma(stages, pipelined, takeTurns);
+            var pipelined = rest.EndsWith('p');
+            if (!int.TryParse(pipelined ? rest[..^1] : rest, out var stages))
+                throw new FormatException($"'{shape}' is not wgmma{{stages}}[p]");
+            var hopper = Wgmma(stages, pipelined);
             hopper.Validate();
             return hopper;
         }
@@ -113,7 +109,7 @@ public sealed record KernelVariant(
 
         var parts = text.Split('x');
         if (parts.Length != 2)
-            throw new FormatException($"'{shape}' is not {{keys}}x{{stages}}[w{{warps}}[m{{minBlocks}}]] or wgmma{{stages}}[p[t]]");
+            throw new FormatException($"'{shape}' is not {{keys}}x{{stages}}[w{{warps}}[m{{minBlocks}}]] or wgmma{{stages}}[p]");
         var variant = new KernelVariant(128, int.Parse(parts[0]), int.Parse(parts[1]), false, warps, minBlocks);
         variant.Validate();
         return variant;
@@ -129,13 +125,11 @@ public sealed record KernelVariant(
                 throw new ArgumentOutOfRangeException(nameof(TileKeys), TileKeys, "wgmma variants have 128-key tiles, 12 warps and one CTA per multiprocessor");
             if (Stages is < 2 or > 4)
                 throw new ArgumentOutOfRangeException(nameof(Stages), Stages, "stages must be 2 to 4");
-            if (TakeTurns && !Pipelined)
-                throw new ArgumentOutOfRangeException(nameof(TakeTurns), TakeTurns, "the warpgroups take turns only in the pipelined wgmma kernel");
             return;
         }
 
-        if (Pipelined || TakeTurns)
-            throw new ArgumentOutOfRangeException(nameof(Pipelined), Pipelined, "only wgmma variants overlap softmax and P·V or take turns");
+        if (Pipelined)
+            throw new ArgumentOutOfRangeException(nameof(Pipelined), Pipelined, "only wgmma variants overlap softmax and P·V");
         if (Warps is not (4 or 8))
             throw new ArgumentOutOfRangeException(nameof(Warps), Warps, "warps per CTA must be 4 or 8");
         if (TileKeys is not (32 or 64) && !(TileKeys == 128 && Warps == 8))

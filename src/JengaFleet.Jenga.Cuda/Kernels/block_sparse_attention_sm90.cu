@@ -11,8 +11,8 @@
 // the online softmax in registers (base 2, fp32), and O += P V with wgmma taking P from registers and V from
 // shared memory as a transposed (MN-major) operand, so K and V share one layout.
 // PIPELINED overlaps each tile's softmax with the previous tile's P V product (FlashAttention-3's
-// intra-warpgroup pipelining): S_i = Q K_i^T and O += P_{i-1} V_{i-1} are issued together. TAKE_TURNS (with
-// PIPELINED) also makes the two consumer warpgroups alternate on the tensor cores.
+// intra-warpgroup pipelining): S_i = Q K_i^T and O += P_{i-1} V_{i-1} are issued together. (Making the two
+// consumer warpgroups take turns on the tensor cores, FlashAttention-3's ping-pong, measured no faster here.)
 
 typedef unsigned long long u64;
 
@@ -69,10 +69,6 @@ __device__ __forceinline__ void wgmma_fence() { asm volatile("wgmma.fence.sync.a
 __device__ __forceinline__ void wgmma_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
 template <int N>
 __device__ __forceinline__ void wgmma_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
-
-// Named barriers 1 and 2 (0 is __syncthreads) between the two consumer warpgroups: 256 threads each.
-__device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, 256;\n" ::"r"(id) : "memory"); }
-__device__ __forceinline__ void named_arrive(int id) { asm volatile("bar.arrive %0, 256;\n" ::"r"(id) : "memory"); }
 
 // Pins accumulator registers at this point: reads of them cannot move above a wgmma wait, writes not below a fence.
 template <int N>
@@ -229,7 +225,7 @@ __device__ __forceinline__ void issue_pv(float* o, const u32 (*a)[4], u32 v_tile
 }
 
 // Consumer warpgroups: warpgroup wg owns query rows 64 wg .. 64 wg + 63, warp wl of it rows 16 wl .. 16 wl + 15.
-template <int D, int STAGES, bool FP16, bool PIPELINED, bool TAKE_TURNS>
+template <int D, int STAGES, bool FP16, bool PIPELINED>
 __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list, int total, int m, int b, int h, int video_limit, int key_valid, int cond_shift,
                                              u32 sQ, u32 sK, u32 sV, u32 q_bar, u32 full_bar, u32 empty_bar)
 {
@@ -256,26 +252,6 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
     float alpha[2];
     u32 a[8][4];
 
-    // TAKE_TURNS: the warpgroups issue their tensor-core work in alternation (FlashAttention-3's ping-pong), so one
-    // warpgroup's softmax runs while the other's products occupy the tensor cores. A turn = one issue of wgmmas.
-    // Warpgroup 1 opens with an arrive on warpgroup 0's barrier and skips the arrive after its last turn, so both
-    // barriers end balanced.
-    const int own_bar = 1 + wg;
-    const int other_bar = 2 - wg;
-    bool first_turn = true;
-    auto begin_turn = [&]() {
-        if (TAKE_TURNS) {
-            if (wg == 1 && first_turn)
-                named_arrive(other_bar);
-            named_sync(own_bar);
-        }
-        first_turn = false;
-    };
-    auto end_turn = [&](bool last) {
-        if (TAKE_TURNS && !(wg == 1 && last))
-            named_arrive(other_bar);
-    };
-
     mbar_wait(q_bar, 0);
 
     int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, key_valid);
@@ -284,11 +260,9 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
         // Prologue: the first tile's S and P; its P V product is issued with the next tile's S.
         const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, key_valid);
         mbar_wait(full_bar, 0);
-        begin_turn();
         wgmma_fence();
         issue_qk<D, FP16>(s, q_panels, sK);
         wgmma_commit();
-        end_turn(false);
         wgmma_wait<0>();
         pin<64>(s);
         softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, kt.cond ? p.cond_bias_log2 : 0.f, first_col, kt.limit - kt.start);
@@ -307,13 +281,11 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
         if (PIPELINED) {
             // S_i = Q K_i^T and O += P_{i-1} V_{i-1} in flight together; the softmax of S_i runs while the second finishes.
             const int prev = (i - 1) % STAGES;
-            begin_turn();
             wgmma_fence();
             issue_qk<D, FP16>(s, q_panels, sK + stage * L::TILE);
             wgmma_commit();
             issue_pv<D, FP16>(o, a, sV + prev * L::TILE);
             wgmma_commit();
-            end_turn(false);
             wgmma_wait<1>();
             pin<64>(s);
             softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, bias, first_col, visible);
@@ -341,11 +313,9 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
     }
     if (PIPELINED && i > 0) {
         const int prev = (i - 1) % STAGES;
-        begin_turn();
         wgmma_fence();
         issue_pv<D, FP16>(o, a, sV + prev * L::TILE);
         wgmma_commit();
-        end_turn(true);
         wgmma_wait<0>();
         pin<D / 2>(o);
         mbar_arrive(empty_bar + 8 * prev);
@@ -369,7 +339,7 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
     }
 }
 
-template <int D, int STAGES, bool FP16, bool PIPELINED, bool TAKE_TURNS>
+template <int D, int STAGES, bool FP16, bool PIPELINED>
 __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
 {
     typedef Sm90Layout<D, STAGES> L;
@@ -435,9 +405,9 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
         }
     } else {
         asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n" ::: "memory");
-        consume_sm90<D, STAGES, FP16, PIPELINED, TAKE_TURNS>(p, list, total, m, b, h, video_limit, key_valid, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
+        consume_sm90<D, STAGES, FP16, PIPELINED>(p, list, total, m, b, h, video_limit, key_valid, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
     }
 }
 
-#define JENGA_BSA_SM90_KERNEL(NAME, D, STAGES, FP16, PIPELINED, TAKE_TURNS) \
-    extern "C" __global__ void __launch_bounds__(384, 1) NAME(const __grid_constant__ BsaTmaParams p) { bsa_forward_sm90<D, STAGES, FP16, PIPELINED, TAKE_TURNS>(p); }
+#define JENGA_BSA_SM90_KERNEL(NAME, D, STAGES, FP16, PIPELINED) \
+    extern "C" __global__ void __launch_bounds__(384, 1) NAME(const __grid_constant__ BsaTmaParams p) { bsa_forward_sm90<D, STAGES, FP16, PIPELINED>(p); }
