@@ -149,6 +149,9 @@ internal static class KernelBench
         foreach (var line in HeadNormRopeCheck.Bench(reps))
             Row(line);
 
+        foreach (var line in ModulationCheck.Bench(reps))
+            Row(line);
+
         foreach (var (label, backend) in backends)
             Row($"| | {label} {backend.ShapeLabel}: calls handed to the gather fallback = {backend.FallbackCalls} | | | | |");
 

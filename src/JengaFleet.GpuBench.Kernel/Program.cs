@@ -57,6 +57,7 @@ if (command is "check" or "all")
     using var log = new StreamWriter(Path.Combine(outDir, "kernel-check.md"));
     ok &= KernelCheck.Run(backends, log);
     ok &= HeadNormRopeCheck.Run(log);
+    ok &= ModulationCheck.Run(log);
 }
 
 if (command == "sanitize")

@@ -24,7 +24,8 @@ namespace JengaFleet.GpuBench;
 internal static class Program
 {
     /// <param name="UnfusedQk">Prepare q/k with the TorchSharp formulas instead of the fused kernel (the previous version, for comparison).</param>
-    private sealed record Phase(string Name, TokenGrid Grid, double DropRate, double TextAmp, double? KeepProbability = null, bool UnfusedQk = false);
+    /// <param name="UnfusedAdaLn">Modulated LayerNorm and gated residuals as TorchSharp formulas instead of the fused kernels (the previous version).</param>
+    private sealed record Phase(string Name, TokenGrid Grid, double DropRate, double TextAmp, double? KeepProbability = null, bool UnfusedQk = false, bool UnfusedAdaLn = false);
 
     public static int Main(string[] args)
     {
@@ -52,7 +53,8 @@ internal static class Program
             ? [new("carved 0.75 grid", new TokenGrid(4, 12, 24), 0.7, 0.4312), new("carved full grid", new TokenGrid(4, 16, 32), 0.8, 0), new("dense full grid", new TokenGrid(4, 16, 32), 0, 0)]
             // Turbo: stage 1 at 0.75 (drop 0.7, text_amp 0.4312), stage 2 at full size (drop 0.8 -> top_k 179).
             : [new("carved 0.75 grid (Turbo stage 1)", new TokenGrid(32, 33, 60), 0.7, 0.431248), new("carved 720p (Turbo stage 2)", new TokenGrid(32, 45, 80), 0.8, 0), new("dense 720p", new TokenGrid(32, 45, 80), 0, 0),
-               new("carved 720p (Turbo stage 2), q/k norm + RoPE unfused (previous version)", new TokenGrid(32, 45, 80), 0.8, 0, UnfusedQk: true)];
+               new("carved 720p (Turbo stage 2), q/k norm + RoPE unfused (previous version)", new TokenGrid(32, 45, 80), 0.8, 0, UnfusedQk: true),
+               new("carved 720p (Turbo stage 2), adaLN modulation + gated residual unfused (previous version)", new TokenGrid(32, 45, 80), 0.8, 0, UnfusedAdaLn: true)];
 
         Console.WriteLine($"device {device.type}, dtype {dtype}, config hidden {config.HiddenSize} heads {config.HeadsNum} blocks {config.DoubleBlocks}+{config.SingleBlocks}, p {p}, chunk budget {chunkMiB} MiB, valid text {validText}/256");
         using var memory = new GpuMemorySampler();
@@ -87,6 +89,7 @@ internal static class Program
                 : new CarvingSettings(TopKRule.FromDropRate(phase.DropRate, BlockLayout.BlocksFor(phase.Grid.TokenCount)), phase.KeepProbability ?? p, BlockAdjacency.For(curve), phase.TextAmp);
             timed.Reset();
             QkNormRope.UseFusedKernel = !phase.UnfusedQk;
+            AdaLn.UseFusedKernel = !phase.UnfusedAdaLn;
             Sync(device);
             var watch = Stopwatch.StartNew();
             using var velocity = model.Forward(latent, timestep, text, guidance, new TransformerCallContext(timed, curve, carving, Statistics: statistics));

@@ -13,31 +13,15 @@ namespace JengaFleet.Jenga.Cuda;
 /// </summary>
 public sealed class CudaHeadNormRope
 {
-    private static readonly object Gate = new();
-    private static readonly Dictionary<int, CudaHeadNormRope?> PerDevice = new();
+    private static readonly PerDeviceOp<CudaHeadNormRope> PerDevice =
+        new(ordinal => CudaKernelRuntime.TryLoadHeadNormRope(ordinal, out _) is { } kernels ? new CudaHeadNormRope(kernels) : null);
 
     private readonly HeadNormRopeKernels _kernels;
 
     private CudaHeadNormRope(HeadNormRopeKernels kernels) => _kernels = kernels;
 
     /// <summary>The kernels on a CUDA device, loaded once; null on other devices or where the driver or NVRTC is missing.</summary>
-    public static CudaHeadNormRope? For(Device device)
-    {
-        if (device.type != DeviceType.CUDA)
-            return null;
-        var ordinal = DeviceIdentity.Ordinal(device);
-        lock (Gate)
-        {
-            if (!PerDevice.TryGetValue(ordinal, out var op))
-            {
-                var kernels = CudaKernelRuntime.TryLoadHeadNormRope(ordinal, out _);
-                op = kernels is null ? null : new CudaHeadNormRope(kernels);
-                PerDevice[ordinal] = op;
-            }
-
-            return op;
-        }
-    }
+    public static CudaHeadNormRope? For(Device device) => PerDevice.For(device);
 
     /// <summary>Whether <see cref="Apply"/> takes these tensors: 16-bit <c>[B, H, L, 64 or 128]</c> on this GPU, head dim contiguous, 16-byte aligned rows.</summary>
     public bool Covers(Tensor x, Tensor weight) =>
@@ -89,9 +73,5 @@ public sealed class CudaHeadNormRope
         _kernels.Launch(parameters, (int)x.shape[3], x.dtype == ScalarType.Float16);
     }
 
-    private static bool RowsAligned(Tensor t)
-    {
-        var strides = t.stride();
-        return t.ndim == 4 && strides[3] == 1 && strides[0] % 8 == 0 && strides[1] % 8 == 0 && strides[2] % 8 == 0 && TensorPointer.Of(t) % 16 == 0;
-    }
+    private static bool RowsAligned(Tensor t) => t.ndim == 4 && VectorLayout.Fits(t);
 }

@@ -54,25 +54,52 @@ public class KernelCompileTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The fused elementwise modules (modulation.cu, head_norm_rope.cu): every kernel compiles, without spills or a stack frame.</summary>
     [Theory]
-    [InlineData("sm_80")]
-    [InlineData("sm_90a")]
-    public void The_fused_qk_norm_rope_kernels_compile_without_spills(string architecture)
+    [InlineData("modulation", "sm_80")]
+    [InlineData("modulation", "sm_86")]
+    [InlineData("modulation", "sm_90a")]
+    [InlineData("head_norm_rope", "sm_80")]
+    [InlineData("head_norm_rope", "sm_86")]
+    [InlineData("head_norm_rope", "sm_90a")]
+    public void The_fused_elementwise_kernels_compile_without_spills(string module, string architecture)
     {
+        var (source, functions) = module switch
+        {
+            "modulation" => (KernelSource.Modulation, ModulationKernels.FunctionNames.ToList()),
+            _ => (KernelSource.HeadNormRope,
+                  (from dim in KernelVariant.SupportedHeadDims from fp16 in new[] { false, true } select HeadNormRopeKernels.FunctionName(dim, fp16)).ToList()),
+        };
         var nvrtc = LoadNvrtc();
-        var (cubin, log) = nvrtc.CompileToCubin(KernelSource.HeadNormRope, "head_norm_rope.cu", CompiledModule.CompileOptions(architecture));
-        output.WriteLine(log);
+        var options = CompiledModule.CompileOptions(architecture);
+        var (cubin, log) = nvrtc.CompileToCubin(source, module + ".cu", options);
+        output.WriteLine($"NVRTC {nvrtc.Version}, {string.Join(' ', options)}:\n{log}");
+
         Assert.NotEmpty(cubin);
         var report = PtxasReport.Parse(log);
-        foreach (var dim in KernelVariant.SupportedHeadDims)
+        Assert.Equal(functions.Order(), report.Keys.Order());
+        foreach (var function in report.Values)
         {
-            foreach (var fp16 in new[] { false, true })
-            {
-                var name = HeadNormRopeKernels.FunctionName(dim, fp16);
-                Assert.True(report.TryGetValue(name, out var function), $"the ptxas report has no entry for {name}:\n{log}");
-                Assert.Equal(0, function!.SpillStores);
-            }
+            output.WriteLine($"{function.Name}: {function.Registers} registers, {function.StackBytes} bytes stack, {function.SpillStores}/{function.SpillLoads} bytes spilled/reloaded");
+            Assert.True(function.SpillStores == 0 && function.SpillLoads == 0 && function.StackBytes == 0, $"{function.Name} uses local memory:\n{log}");
         }
+    }
+
+    /// <summary>modulation.cu's launch structs as the CUDA compiler lays them out equal the C# structs.</summary>
+    [Fact]
+    public void The_modulation_launch_structs_have_the_host_layout()
+    {
+        var checks = $"""
+
+            static_assert(sizeof(ModulatedNormParams) == {Marshal.SizeOf<ModulatedNormParams>()}, "ModulatedNormParams size");
+            static_assert(sizeof(GatedResidualParams) == {Marshal.SizeOf<GatedResidualParams>()}, "GatedResidualParams size");
+            """;
+        var nvrtc = LoadNvrtc();
+        var (cubin, _) = nvrtc.CompileToCubin(KernelSource.Modulation + checks, "modulation.cu", CompiledModule.CompileOptions("sm_80"));
+        Assert.NotEmpty(cubin);
+        var wrong = KernelSource.Modulation + "\nstatic_assert(sizeof(GatedResidualParams) == 100, \"GatedResidualParams size\");\n";
+        var error = Assert.Throws<CudaException>(() => nvrtc.CompileToCubin(wrong, "modulation.cu", CompiledModule.CompileOptions("sm_80")));
+        Assert.Contains("GatedResidualParams size", error.Message);
     }
 
     /// <summary>

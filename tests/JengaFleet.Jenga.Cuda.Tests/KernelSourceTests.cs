@@ -21,6 +21,25 @@ public class KernelSourceTests
     }
 
     [Fact]
+    public void The_embedded_modulation_source_is_the_repository_file()
+    {
+        var onDisk = File.ReadAllText(RepositoryFile("src/JengaFleet.Jenga.Cuda/Kernels/modulation.cu")).Replace("\r\n", "\n");
+        Assert.Equal(onDisk, KernelSource.Modulation);
+        Assert.DoesNotContain("#include", KernelSource.Modulation);
+    }
+
+    [Theory]
+    [InlineData(3072, false, "jenga_modulated_norm_bf16")]
+    [InlineData(ModulationKernels.ResidentChannels, true, "jenga_modulated_norm_f16")]
+    [InlineData(ModulationKernels.ResidentChannels + 8, false, "jenga_modulated_norm_streaming_bf16")]
+    public void Rows_wider_than_the_registers_hold_take_the_streaming_kernel(int channels, bool fp16, string expected)
+    {
+        Assert.Equal(expected, ModulationKernels.NormFunction(fp16, channels));
+        // RESIDENT_VECTORS in the source must match the C# bound.
+        Assert.Contains($"#define RESIDENT_VECTORS {ModulationKernels.ResidentChannels / 256}\n", KernelSource.Modulation);
+    }
+
+    [Fact]
     public void The_hash_is_stable_and_changes_with_the_text()
     {
         var source = KernelSource.BlockSparseAttention;

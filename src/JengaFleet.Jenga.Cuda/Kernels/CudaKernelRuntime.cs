@@ -22,6 +22,10 @@ public static class CudaKernelRuntime
     public static HeadNormRopeKernels? TryLoadHeadNormRope(int deviceOrdinal, out string reason, KernelCache? cache = null) =>
         TryLoad($"head-norm-rope:{deviceOrdinal}", deviceOrdinal, out reason, cache, HeadNormRopeKernels.Load, kernels => kernels.Origin);
 
+    /// <summary>The fused modulated LayerNorm and gated residual kernels (modulation.cu) on one GPU.</summary>
+    public static ModulationKernels? TryLoadModulation(int deviceOrdinal, out string reason, KernelCache? cache = null) =>
+        TryLoad($"modulation:{deviceOrdinal}", deviceOrdinal, out reason, cache, ModulationKernels.Load, kernels => kernels.Origin);
+
     private static T? TryLoad<T>(string key, int ordinal, out string reason, KernelCache? cache,
         Func<CudaDriver, DeviceDescription, KernelCache, Func<Nvrtc>, T> load, Func<T, string> origin) where T : class
     {

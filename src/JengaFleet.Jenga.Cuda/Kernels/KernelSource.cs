@@ -10,10 +10,12 @@ public static class KernelSource
     public const string BlockSparseAttentionSm90Resource = "JengaFleet.Jenga.Cuda.Kernels.block_sparse_attention_sm90.cu";
 
     public const string HeadNormRopeResource = "JengaFleet.Jenga.Cuda.Kernels.head_norm_rope.cu";
+    public const string ModulationResource = "JengaFleet.Jenga.Cuda.Kernels.modulation.cu";
 
     private static readonly Lazy<string> BlockSparse = new(() => Read(BlockSparseAttentionResource));
     private static readonly Lazy<string> HeadNormRopeSource = new(() => Read(HeadNormRopeResource));
     private static readonly Lazy<string> BlockSparseSm90 = new(() => Read(BlockSparseAttentionSm90Resource));
+    private static readonly Lazy<string> ModulationSource = new(() => Read(ModulationResource));
 
     /// <summary>block_sparse_attention.cu: the mma.sync attention template, shared helpers and the list-building kernel.</summary>
     public static string BlockSparseAttention => BlockSparse.Value;
@@ -23,6 +25,9 @@ public static class KernelSource
 
     /// <summary>head_norm_rope.cu: the fused QK RMSNorm + RoPE kernels.</summary>
     public static string HeadNormRope => HeadNormRopeSource.Value;
+
+    /// <summary>modulation.cu: the fused modulated LayerNorm and gated residual kernels.</summary>
+    public static string Modulation => ModulationSource.Value;
 
     public static string Read(string resource)
     {

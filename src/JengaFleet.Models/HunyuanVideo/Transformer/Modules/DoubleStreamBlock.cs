@@ -74,17 +74,17 @@ public sealed class DoubleStreamBlock : nn.Module
         var imgAttn = attended.narrow(1, 0, imgTokens);
         var txtAttn = attended.narrow(1, imgTokens, txt.shape[1]);
 
-        img = img.add(DitMath.Gate(img_attn_proj.forward(imgAttn), im[2]));
-        img = img.add(DitMath.Gate(img_mlp.forward(DitMath.Modulate(DitMath.LayerNorm(img, _eps), im[3], im[4])), im[5]));
-        txt = txt.add(DitMath.Gate(txt_attn_proj.forward(txtAttn), tm[2]));
-        txt = txt.add(DitMath.Gate(txt_mlp.forward(DitMath.Modulate(DitMath.LayerNorm(txt, _eps), tm[3], tm[4])), tm[5]));
+        img = AdaLn.GatedResidual(img, img_attn_proj.forward(imgAttn), im[2]);
+        img = AdaLn.GatedResidual(img, img_mlp.forward(AdaLn.ModulatedNorm(img, im[3], im[4], _eps)), im[5]);
+        txt = AdaLn.GatedResidual(txt, txt_attn_proj.forward(txtAttn), tm[2]);
+        txt = AdaLn.GatedResidual(txt, txt_mlp.forward(AdaLn.ModulatedNorm(txt, tm[3], tm[4], _eps)), tm[5]);
         return (img.MoveToOuterDisposeScope(), txt.MoveToOuterDisposeScope());
     }
 
     /// <summary>Modulated LayerNorm -> fused QKV -> q, k, v heads <c>[B, H, L, D]</c> (views of the projection).</summary>
     private Tensor[] Project(Tensor x, Tensor[] mod, Linear qkv)
     {
-        var modulated = DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1]);
+        var modulated = AdaLn.ModulatedNorm(x, mod[0], mod[1], _eps);
         return DitMath.SplitHeads(qkv.forward(modulated), 3, _heads);
     }
 }

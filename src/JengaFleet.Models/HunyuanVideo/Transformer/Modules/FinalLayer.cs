@@ -26,6 +26,6 @@ public sealed class FinalLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var mod = adaLN_modulation.forward(vec).chunk(2, -1);
-        return linear.forward(DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1])).MoveToOuterDisposeScope();
+        return linear.forward(AdaLn.ModulatedNorm(x, mod[0], mod[1], _eps)).MoveToOuterDisposeScope();
     }
 }

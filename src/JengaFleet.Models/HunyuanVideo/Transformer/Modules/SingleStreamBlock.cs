@@ -41,7 +41,7 @@ public sealed class SingleStreamBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         var mod = modulation.forward(vec); // shift, scale, gate
-        var modulated = DitMath.Modulate(DitMath.LayerNorm(x, _eps), mod[0], mod[1]);
+        var modulated = AdaLn.ModulatedNorm(x, mod[0], mod[1], _eps);
         var parts = linear1.forward(modulated).split([3 * _hidden, _mlpHidden], -1);
         var heads = DitMath.SplitHeads(parts[0], 3, _heads);
         var q = QkNormRope.Apply(heads[0], q_norm, cos, sin, imageTokens);
@@ -49,6 +49,6 @@ public sealed class SingleStreamBlock : nn.Module
 
         var attended = attention.Attend(q, k, heads[2]);
         var output = linear2.forward(cat([attended, DitMath.GeluTanh(parts[1])], 2));
-        return x.add(DitMath.Gate(output, mod[2])).MoveToOuterDisposeScope();
+        return AdaLn.GatedResidual(x, output, mod[2]).MoveToOuterDisposeScope();
     }
 }
