@@ -111,7 +111,12 @@ internal static class KernelBench
             var flops = Masks.KeptFlops(mask, 128);
             var backend = best;
             var fullMs = Gpu.MedianMs(() => backend.AttendMasked(q, k, v, call, mask), 1, reps);
-            Row($"| D=128 | whole carved call, CUDA (lists + kernel + text rows) | {kept:P1} | {fullMs:F2} | {flops / fullMs / 1e9:F0} | |");
+            Row($"| D=128 | whole carved call, CUDA (lists + kernel with the text rows) | {kept:P1} | {fullMs:F2} | {flops / fullMs / 1e9:F0} | |");
+            var separate = new CudaBlockSparseAttention(backend.Kernels) { ConditionRowsInKernel = false };
+            var separateMs = Gpu.MedianMs(() => separate.AttendMasked(q, k, v, call, mask), 1, reps);
+            Row($"| D=128 | whole carved call, CUDA, text rows by a separate SDPA (previous version) | {kept:P1} | {separateMs:F2} | {flops / separateMs / 1e9:F0} | |");
+            var textMs = Gpu.MedianMs(() => nn.functional.scaled_dot_product_attention(q.narrow(2, layout.VideoTokens, layout.ConditionTokens), k, v), 1, reps);
+            Row($"| D=128 | of which: text rows alone, SDPA of {ConditionTokens} queries over all keys | | {textMs:F2} | | |");
             var gather = new BlockSparseAttention();
             var gatherMs = Gpu.MedianMs(() => gather.AttendMasked(q, k, v, call, mask), 1, quick ? 1 : 2);
             Row($"| D=128 | whole carved call, TorchSharp gather backend | {kept:P1} | {gatherMs:F2} | {flops / gatherMs / 1e9:F0} | |");
