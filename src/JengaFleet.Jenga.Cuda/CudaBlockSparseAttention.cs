@@ -41,12 +41,6 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     /// </summary>
     public bool LongestRowsFirst { get; init; }
 
-    /// <summary>
-    /// The condition (text) query rows run in the kernel's launch, dense over every key (on, the default), instead of
-    /// a separate SDPA call over 256 queries that leaves most of the GPU idle; off keeps that SDPA (benchmarks compare).
-    /// </summary>
-    public bool ConditionRowsInKernel { get; init; } = true;
-
     /// <summary>Calls that were handed to the gather backend because the kernel does not cover their inputs.</summary>
     public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);
 
@@ -105,34 +99,22 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
     {
         using var scope = NewDisposeScope();
         var layout = call.Layout;
-        var textRowsHere = ConditionRowsInKernel && layout.ConditionTokens > 0;
-        using (var lists = BuildLists(textRowsHere ? WithDenseConditionRows(blockMask, layout) : blockMask))
+        using (var lists = BuildLists(blockMask))
         {
             var order = RowOrder(lists);
             var keyValid = KeyValidLengths(call, query);
-            LaunchRows(variant, KernelReady(query), KernelReady(key), KernelReady(value), output, lists, order, keyValid, layout, settings);
+            LaunchVideoRows(variant, KernelReady(query), KernelReady(key), KernelReady(value), output, lists, order, keyValid, layout, settings);
         }
 
-        if (!textRowsHere && layout.ConditionTokens > 0)
+        if (layout.ConditionTokens > 0)
             output.narrow(2, layout.VideoTokens, layout.ConditionTokens).copy_(AttentionMath.ConditionRows(query, key, value, layout));
-    }
-
-    /// <summary>
-    /// The block mask with, per (sample, head), one more row per condition query block that keeps every key block:
-    /// the kernel then computes the text queries' dense attention in the same launch as the video rows.
-    /// </summary>
-    internal static Tensor WithDenseConditionRows(Tensor blockMask, BlockLayout layout)
-    {
-        var shape = blockMask.shape;
-        var dense = ones(new[] { shape[0], shape[1], layout.ConditionBlocks, shape[3] }, ScalarType.Bool, blockMask.device);
-        return cat(new[] { blockMask, dense }, 2);
     }
 
     /// <summary>Only the kernel, on lists built beforehand (benchmarks time the kernel alone with this).</summary>
     internal void LaunchKernelOnly(Tensor query, Tensor key, Tensor value, AttentionCall call, BlockKeyLists lists, Tensor? order, Tensor keyValid, Tensor output)
     {
         var variant = VariantFor(query) ?? throw new NotSupportedException($"the kernel does not cover {query.dtype} {AttentionMath.Shape(query)}");
-        LaunchRows(variant, query, key, value, output, lists, order, keyValid, call.Layout, AttentionMath.RequireCarving(call));
+        LaunchVideoRows(variant, query, key, value, output, lists, order, keyValid, call.Layout, AttentionMath.RequireCarving(call));
     }
 
     /// <summary>CTA order: rows with the longest lists first (int32), or null for plain row order.</summary>
@@ -175,13 +157,11 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         return aligned ? x : x.contiguous();
     }
 
-    /// <summary>One CTA per list row: the video query blocks of every (sample, head), followed per (sample, head) by its condition query blocks when the lists hold them.</summary>
-    private void LaunchRows(KernelVariant variant, Tensor q, Tensor k, Tensor v, Tensor output, BlockKeyLists lists, Tensor? order, Tensor keyValid, BlockLayout layout, CarvingSettings settings)
+    private void LaunchVideoRows(KernelVariant variant, Tensor q, Tensor k, Tensor v, Tensor output, BlockKeyLists lists, Tensor? order, Tensor keyValid, BlockLayout layout, CarvingSettings settings)
     {
-        var rows = checked((int)lists.Counts.shape[0]);
+        var rows = lists.Counts.shape[0];
         if (rows == 0)
             return;
-        var samplesTimesHeads = q.shape[0] * q.shape[1];
         long[] qs = q.stride(), ks = k.stride(), vs = v.stride(), os = output.stride();
         var parameters = new BsaParams
         {
@@ -199,16 +179,16 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             OSample = os[0], OHead = os[1], OToken = os[2],
             Heads = (int)q.shape[1],
             VideoBlocks = layout.VideoBlocks,
-            QueryBlocks = checked((int)(rows / samplesTimesHeads)),
+            KeyBlocks = layout.TotalBlocks,
             ListStride = (int)lists.Lists.shape[1],
             VideoTokens = layout.VideoTokens,
-            SeqLen = layout.SequenceLength,
+            Rows = checked((int)rows),
             ScaleLog2 = (float)(Log2E / Math.Sqrt(q.shape[3])),
             ConditionBiasLog2 = (float)settings.TextAmp,
         };
         if (variant.Family != KernelFamily.Wgmma)
         {
-            Kernels.Attend(variant, parameters, rows);
+            Kernels.Attend(variant, parameters);
             return;
         }
 
@@ -219,6 +199,6 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
             K = Kernels.TokenTileMap(parameters.K, k.shape, ks, fp16),
             V = Kernels.TokenTileMap(parameters.V, v.shape, vs, fp16),
             P = parameters,
-        }, rows);
+        });
     }
 }

@@ -13,7 +13,7 @@ internal struct BsaParams
     public long KSample, KHead, KToken;
     public long VSample, VHead, VToken;
     public long OSample, OHead, OToken;
-    public int Heads, VideoBlocks, QueryBlocks, ListStride, VideoTokens, SeqLen;
+    public int Heads, VideoBlocks, KeyBlocks, ListStride, VideoTokens, Rows;
     public float ScaleLog2, ConditionBiasLog2;
 }
 
@@ -118,24 +118,23 @@ public sealed unsafe class BlockSparseKernels
         _driver.Launch(_buildLists, blocks, threads, 0, args, ListKernel);
     }
 
-    /// <summary>One CTA per list row (<paramref name="rows"/> = samples x heads x query blocks).</summary>
-    internal void Attend(KernelVariant variant, in BsaParams parameters, int rows)
+    internal void Attend(KernelVariant variant, in BsaParams parameters)
     {
         var function = FunctionOf(variant);
         var copy = parameters;
         void** args = stackalloc void*[1];
         args[0] = &copy;
-        _driver.Launch(function, (uint)rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
+        _driver.Launch(function, (uint)parameters.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
     }
 
     /// <summary>The wgmma kernel: the same parameters plus TMA descriptors of q, k and v.</summary>
-    internal void Attend(KernelVariant variant, in BsaTmaParams parameters, int rows)
+    internal void Attend(KernelVariant variant, in BsaTmaParams parameters)
     {
         var function = FunctionOf(variant);
         var copy = parameters;
         void** args = stackalloc void*[1];
         args[0] = &copy;
-        _driver.Launch(function, (uint)rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
+        _driver.Launch(function, (uint)parameters.P.Rows, (uint)variant.Threads, (uint)variant.SharedBytes, args, variant.Name);
     }
 
     /// <summary>

@@ -1,17 +1,14 @@
 // Block-sparse attention forward for Jenga's carved self-attention (video query rows only).
 //
-// One CTA of WARPS warps (4 or 8) per (sample, head, 128-row query block). The CTA walks the query block's
+// One CTA of WARPS warps (4 or 8) per (sample, head, 128-row video query block). The CTA walks the query block's
 // list of kept key blocks in increasing order, in tiles of BN keys, FlashAttention-2 style: S = Q K^T
 // on the tensor cores (mma.sync m16n8k16, fp32 accumulate), online softmax in base 2 with fp32 running
 // max and sum, P rounded to 16 bits, O += P V on the tensor cores. K/V tiles are staged in shared
 // memory with cp.async, STAGES deep. Each warp owns 128/WARPS query rows (MT m16 tiles).
 //
 // Key blocks n < video_blocks are video blocks (tokens n*128 .. , valid below video_tokens); blocks
-// n >= video_blocks are condition blocks (tokens video_tokens + (n - video_blocks)*128 ..). Query blocks
-// m < video_blocks are video rows: carved, condition keys valid below the sample's key_valid length, with
-// cond_bias_log2 added to their base-2 logits. Query blocks m >= video_blocks (when the host launches them)
-// are the condition (text) rows: their lists hold every block, every key up to seq_len is visible and no
-// bias is added, which is dense attention as the reference computes it for text queries.
+// n >= video_blocks are condition blocks (tokens video_tokens + (n - video_blocks)*128 .., valid below
+// the sample's key_valid length) and get cond_bias_log2 added to their base-2 logits.
 //
 // Compiled at run time by NVRTC without any CUDA header: 16-bit values are raw bits, every special
 // instruction is inline PTX. The host appends one JENGA_BSA_KERNEL(...) line per variant it needs.
@@ -35,10 +32,10 @@ struct BsaParams {
     i64 o_sb, o_sh, o_st;
     int heads;
     int video_blocks;
-    int query_blocks;      // query blocks per (sample, head): video_blocks, plus the condition blocks when text rows run here
+    int key_blocks;
     int list_stride;
     int video_tokens;
-    int seq_len;           // tokens per sample (video + condition)
+    int rows;
     float scale_log2;      // log2(e) / sqrt(D)
     float cond_bias_log2;  // text_amp: added to base-2 logits of condition keys
 };
@@ -113,32 +110,6 @@ __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); 
 template <int CPR>
 __device__ __forceinline__ u32 swizzle(int r, int c) { return (u32)((r * CPR + (c ^ (r & 7))) * 16); }
 
-// The 128 query rows a CTA owns and which keys they may see (see the top of this file).
-struct QueryBlock {
-    int b, h, m;
-    int q0;           // first query token
-    int row_limit;    // query tokens at or beyond this are not written
-    int video_limit;  // visible video keys are below this token
-    int cond_limit;   // visible condition keys are below this token
-    float cond_bias;  // added to the base-2 logits of condition keys
-};
-
-__device__ __forceinline__ QueryBlock query_block(const BsaParams& p, int row)
-{
-    QueryBlock qb;
-    qb.m = row % p.query_blocks;
-    const int bh = row / p.query_blocks;
-    qb.h = bh % p.heads;
-    qb.b = bh / p.heads;
-    const bool text = qb.m >= p.video_blocks;
-    qb.q0 = text ? p.video_tokens + (qb.m - p.video_blocks) * 128 : qb.m * 128;
-    qb.row_limit = text ? p.seq_len : p.video_tokens;
-    qb.video_limit = p.video_tokens;
-    qb.cond_limit = text ? p.seq_len : p.key_valid[qb.b];
-    qb.cond_bias = text ? 0.f : p.cond_bias_log2;
-    return qb;
-}
-
 // Where one tile of BN keys starts and ends: tile t is tile (t % TPB) of list entry t / TPB.
 struct KeyTile {
     int start;   // first token
@@ -147,24 +118,24 @@ struct KeyTile {
 };
 
 template <int BN>
-__device__ __forceinline__ KeyTile key_tile(const int* list, int t, int video_blocks, int cond_shift, int video_limit, int cond_limit)
+__device__ __forceinline__ KeyTile key_tile(const int* list, int t, int video_blocks, int cond_shift, int video_limit, int key_valid)
 {
     constexpr int TPB = 128 / BN;
     const int n = list[t / TPB];
     KeyTile kt;
     kt.cond = n >= video_blocks;
     kt.start = n * 128 + (kt.cond ? cond_shift : 0) + (t % TPB) * BN;
-    kt.limit = kt.cond ? cond_limit : video_limit;
+    kt.limit = kt.cond ? key_valid : video_limit;
     return kt;
 }
 
 // First tile at or after t that holds at least one visible key (skips the empty halves of a partial
 // last video block and of padded condition blocks).
 template <int BN>
-__device__ __forceinline__ int next_tile(const int* list, int t, int total, int video_blocks, int cond_shift, int video_limit, int cond_limit)
+__device__ __forceinline__ int next_tile(const int* list, int t, int total, int video_blocks, int cond_shift, int video_limit, int key_valid)
 {
     while (t < total) {
-        const KeyTile kt = key_tile<BN>(list, t, video_blocks, cond_shift, video_limit, cond_limit);
+        const KeyTile kt = key_tile<BN>(list, t, video_blocks, cond_shift, video_limit, key_valid);
         if (kt.start < kt.limit)
             break;
         ++t;
@@ -212,26 +183,29 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
     const int warp = tid >> 5;
 
     const int row = p.row_order ? p.row_order[blockIdx.x] : (int)blockIdx.x;
-    const QueryBlock qb = query_block(p, row);
-    const int b = qb.b, h = qb.h;
+    const int m = row % p.video_blocks;
+    const int bh = row / p.video_blocks;
+    const int h = bh % p.heads;
+    const int b = bh / p.heads;
+
     const int* list = p.lists + (i64)row * p.list_stride;
     const int total = p.counts[row] * TPB;
-    const int video_limit = qb.video_limit;
-    const int cond_limit = qb.cond_limit;
+    const int key_valid = p.key_valid[b];
+    const int video_limit = min(p.video_tokens, key_valid);
     const int cond_shift = p.video_tokens - p.video_blocks * 128;  // condition tokens follow the last real video token
 
     const u16* qg = p.q + b * p.q_sb + h * p.q_sh;
     const u16* kg = p.k + b * p.k_sb + h * p.k_sh;
     const u16* vg = p.v + b * p.v_sb + h * p.v_sh;
     u16* og = p.o + b * p.o_sb + h * p.o_sh;
-    const int q0 = qb.q0;
+    const int q0 = m * BM;
 
-    // Q tile: rows beyond the block's row limit are zero-filled (their outputs are never written).
+    // Q tile: rows beyond the video tokens are zero-filled (their outputs are never written).
 #pragma unroll
     for (int it = 0; it < BM * CPR / THREADS; ++it) {
         const int i = tid + it * THREADS;
         const int r = i / CPR, c = i % CPR;
-        const bool ok = q0 + r < qb.row_limit;
+        const bool ok = q0 + r < p.video_tokens;
         const u16* src = ok ? qg + (i64)(q0 + r) * p.q_st + c * 8 : qg;
         cp_async16(sQ + swizzle<CPR>(r, c), src, ok ? 16 : 0);
     }
@@ -253,15 +227,15 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         }
     }
 
-    int load_t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+    int load_t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, key_valid);
     int comp_t = load_t;
     int load_stage = 0;
 #pragma unroll
     for (int s = 0; s < STAGES - 1; ++s) {
         if (load_t < total) {
             load_kv_tile<D, BN, THREADS>(sK + load_stage * KV_STAGE_BYTES, sV + load_stage * KV_STAGE_BYTES,
-                key_tile<BN>(list, load_t, p.video_blocks, cond_shift, video_limit, cond_limit), kg, p.k_st, vg, p.v_st, tid);
-            load_t = next_tile<BN>(list, load_t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+                key_tile<BN>(list, load_t, p.video_blocks, cond_shift, video_limit, key_valid), kg, p.k_st, vg, p.v_st, tid);
+            load_t = next_tile<BN>(list, load_t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid);
         }
         cp_async_commit();
         load_stage = load_stage + 1 == STAGES ? 0 : load_stage + 1;
@@ -272,15 +246,15 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         // Prefetch STAGES-1 tiles ahead into the stage freed by the previous iteration.
         if (load_t < total) {
             load_kv_tile<D, BN, THREADS>(sK + load_stage * KV_STAGE_BYTES, sV + load_stage * KV_STAGE_BYTES,
-                key_tile<BN>(list, load_t, p.video_blocks, cond_shift, video_limit, cond_limit), kg, p.k_st, vg, p.v_st, tid);
-            load_t = next_tile<BN>(list, load_t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+                key_tile<BN>(list, load_t, p.video_blocks, cond_shift, video_limit, key_valid), kg, p.k_st, vg, p.v_st, tid);
+            load_t = next_tile<BN>(list, load_t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid);
         }
         cp_async_commit();
         load_stage = load_stage + 1 == STAGES ? 0 : load_stage + 1;
         cp_async_wait<STAGES - 1>();
         __syncthreads();
 
-        const KeyTile kt = key_tile<BN>(list, comp_t, p.video_blocks, cond_shift, video_limit, cond_limit);
+        const KeyTile kt = key_tile<BN>(list, comp_t, p.video_blocks, cond_shift, video_limit, key_valid);
         const u32 kbase = sK + comp_stage * KV_STAGE_BYTES;
         const u32 vbase = sV + comp_stage * KV_STAGE_BYTES;
 
@@ -315,7 +289,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         }
 
         // Online softmax in base 2. Thread holds rows g and g+8 of each m-tile; a row's 4 owners form a quad.
-        const float bias = kt.cond ? qb.cond_bias : 0.f;
+        const float bias = kt.cond ? p.cond_bias_log2 : 0.f;
         const bool partial = kt.start + BN > kt.limit;
 #pragma unroll
         for (int mt = 0; mt < MT; ++mt) {
@@ -385,7 +359,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
         }
 
         __syncthreads();  // every warp is done with this stage before it is refilled
-        comp_t = next_tile<BN>(list, comp_t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+        comp_t = next_tile<BN>(list, comp_t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid);
         comp_stage = comp_stage + 1 == STAGES ? 0 : comp_stage + 1;
     }
     cp_async_wait<0>();
@@ -400,7 +374,7 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
             l += __shfl_xor_sync(0xffffffffu, l, 2);
             const float inv = l > 0.f ? 1.f / l : 0.f;
             const int r = q0 + warp * (MT * 16) + mt * 16 + (lane >> 2) + hh * 8;
-            if (r < qb.row_limit) {
+            if (r < p.video_tokens) {
                 u16* dst = og + (i64)r * p.o_st + 2 * (lane & 3);
 #pragma unroll
                 for (int dt = 0; dt < DT; ++dt)

@@ -2,7 +2,7 @@
 // (same parameters, lists, limits, text bias and output), on Hopper's own instructions. The host appends
 // this file to that one only when it compiles for sm_90a.
 //
-// One CTA per (sample, head, 128-row query block), 384 threads: two consumer warpgroups of 64 query
+// One CTA per (sample, head, 128-row video query block), 384 threads: two consumer warpgroups of 64 query
 // rows each (warps 0-3 and 4-7) and a producer warpgroup (warps 8-11) that hands its registers to the
 // consumers (setmaxnreg: 24 for it, 240 for them). One producer thread loads the Q tile once,
 // then every kept key block of the row (128 keys, one tile) with the bulk tensor copy engine (TMA, 128-byte
@@ -226,7 +226,7 @@ __device__ __forceinline__ void issue_pv(float* o, const u32 (*a)[4], u32 v_tile
 
 // Consumer warpgroups: warpgroup wg owns query rows 64 wg .. 64 wg + 63, warp wl of it rows 16 wl .. 16 wl + 15.
 template <int D, int STAGES, bool FP16, bool PIPELINED>
-__device__ __forceinline__ void consume_sm90(const BsaParams& p, const QueryBlock& qb, const int* list, int total, int video_limit, int cond_limit, int cond_shift,
+__device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list, int total, int m, int b, int h, int video_limit, int key_valid, int cond_shift,
                                              u32 sQ, u32 sK, u32 sV, u32 q_bar, u32 full_bar, u32 empty_bar)
 {
     typedef Sm90Layout<D, STAGES> L;
@@ -254,27 +254,27 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const QueryBloc
 
     mbar_wait(q_bar, 0);
 
-    int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+    int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, key_valid);
     int i = 0;
     if (PIPELINED && t < total) {
         // Prologue: the first tile's S and P; its P V product is issued with the next tile's S.
-        const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, cond_limit);
+        const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, key_valid);
         mbar_wait(full_bar, 0);
         wgmma_fence();
         issue_qk<D, FP16>(s, q_panels, sK);
         wgmma_commit();
         wgmma_wait<0>();
         pin<64>(s);
-        softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, kt.cond ? qb.cond_bias : 0.f, first_col, kt.limit - kt.start);
+        softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, kt.cond ? p.cond_bias_log2 : 0.f, first_col, kt.limit - kt.start);
         pack_p<FP16>(s, a);
-        t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit);
+        t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid);
         i = 1;
     }
 
-    for (; t < total; t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit), ++i) {
+    for (; t < total; t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid), ++i) {
         const int stage = i % STAGES;
-        const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, cond_limit);
-        const float bias = kt.cond ? qb.cond_bias : 0.f;
+        const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, key_valid);
+        const float bias = kt.cond ? p.cond_bias_log2 : 0.f;
         const int visible = kt.limit - kt.start;
         mbar_wait(full_bar + 8 * stage, (i / STAGES) & 1);
 
@@ -322,15 +322,15 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const QueryBloc
     }
 
     // Normalise and write the rows that exist; a row that saw no key at all is written as zeros.
-    u16* og = p.o + qb.b * p.o_sb + qb.h * p.o_sh;
+    u16* og = p.o + b * p.o_sb + h * p.o_sh;
 #pragma unroll
     for (int hh = 0; hh < 2; ++hh) {
         float l = row_sum[hh];
         l += __shfl_xor_sync(0xffffffffu, l, 1);
         l += __shfl_xor_sync(0xffffffffu, l, 2);
         const float inv = l > 0.f ? 1.f / l : 0.f;
-        const int r = qb.q0 + wg * 64 + wl * 16 + (lane >> 2) + hh * 8;
-        if (r < qb.row_limit) {
+        const int r = m * 128 + wg * 64 + wl * 16 + (lane >> 2) + hh * 8;
+        if (r < p.video_tokens) {
             u16* dst = og + (i64)r * p.o_st + first_col;
 #pragma unroll
             for (int j = 0; j < D / 8; ++j)
@@ -360,12 +360,14 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
     const int lane = tid & 31;
 
     const int row = p.row_order ? p.row_order[blockIdx.x] : (int)blockIdx.x;
-    const QueryBlock qb = query_block(p, row);
-    const int b = qb.b, h = qb.h;
+    const int m = row % p.video_blocks;
+    const int bh = row / p.video_blocks;
+    const int h = bh % p.heads;
+    const int b = bh / p.heads;
     const int* list = p.lists + (i64)row * p.list_stride;
     const int total = p.counts[row];
-    const int cond_limit = qb.cond_limit;
-    const int video_limit = qb.video_limit;
+    const int key_valid = p.key_valid[b];
+    const int video_limit = min(p.video_tokens, key_valid);
     const int cond_shift = p.video_tokens - p.video_blocks * 128;
 
     if (tid == 0) {
@@ -385,14 +387,14 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
             mbar_expect_tx(q_bar, L::TILE);
 #pragma unroll
             for (int panel = 0; panel < D / 64; ++panel)
-                tma_load_4d(sQ + panel * L::PANEL, &P.q_map, panel * 64, qb.q0, h, b, q_bar);
+                tma_load_4d(sQ + panel * L::PANEL, &P.q_map, panel * 64, m * 128, h, b, q_bar);
             int i = 0;
-            for (int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, cond_limit); t < total;
-                 t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, cond_limit), ++i) {
+            for (int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, key_valid); t < total;
+                 t = next_tile<BN>(list, t + 1, total, p.video_blocks, cond_shift, video_limit, key_valid), ++i) {
                 const int s = i % STAGES;
                 if (i >= STAGES)
                     mbar_wait(empty_bar + 8 * s, ((i / STAGES) - 1) & 1);
-                const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, cond_limit);
+                const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, key_valid);
                 mbar_expect_tx(full_bar + 8 * s, 2 * L::TILE);
 #pragma unroll
                 for (int panel = 0; panel < D / 64; ++panel) {
@@ -403,7 +405,7 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
         }
     } else {
         asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n" ::: "memory");
-        consume_sm90<D, STAGES, FP16, PIPELINED>(p, qb, list, total, video_limit, cond_limit, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
+        consume_sm90<D, STAGES, FP16, PIPELINED>(p, list, total, m, b, h, video_limit, key_valid, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
     }
 }
 
