@@ -111,10 +111,7 @@ internal static class KernelBench
             var flops = Masks.KeptFlops(mask, 128);
             var backend = best;
             var fullMs = Gpu.MedianMs(() => backend.AttendMasked(q, k, v, call, mask), 1, reps);
-            Row($"| D=128 | whole carved call, CUDA (lists + kernel with the text rows) | {kept:P1} | {fullMs:F2} | {flops / fullMs / 1e9:F0} | |");
-            var separate = new CudaBlockSparseAttention(backend.Kernels) { ConditionRowsInKernel = false };
-            var separateMs = Gpu.MedianMs(() => separate.AttendMasked(q, k, v, call, mask), 1, reps);
-            Row($"| D=128 | whole carved call, CUDA, text rows by a separate SDPA (previous version) | {kept:P1} | {separateMs:F2} | {flops / separateMs / 1e9:F0} | |");
+            Row($"| D=128 | whole carved call, CUDA (lists + kernel + text rows) | {kept:P1} | {fullMs:F2} | {flops / fullMs / 1e9:F0} | |");
             var textMs = Gpu.MedianMs(() => nn.functional.scaled_dot_product_attention(q.narrow(2, layout.VideoTokens, layout.ConditionTokens), k, v), 1, reps);
             Row($"| D=128 | of which: text rows alone, SDPA of {ConditionTokens} queries over all keys | | {textMs:F2} | | |");
             var gather = new BlockSparseAttention();
@@ -145,10 +142,20 @@ internal static class KernelBench
             var kept = Masks.VideoFraction(selection.Mask, layout.VideoBlocks);
             var attendMs = Gpu.MedianMs(() => backend.AttendMasked(q, k, v, carved, selection.Mask), 1, reps);
             var totalMs = Gpu.MedianMs(() => backend.Attend(q, k, v, carved), 1, reps);
+            // The same two steps in one timed body: tells a cost of running them back to back from the selection's own.
+            var sequenceMs = Gpu.MedianMs(() =>
+            {
+                using var fresh = BlockImportanceSelector.Select(q, k, layout, settings);
+                backend.AttendMasked(q, k, v, carved, fresh.Mask);
+            }, 1, reps);
+            var totalAgainMs = Gpu.MedianMs(() => backend.Attend(q, k, v, carved), 1, reps);
+            var attendAgainMs = Gpu.MedianMs(() => backend.AttendMasked(q, k, v, carved, selection.Mask), 1, reps);
             Row($"| D=128 | selection: BlockImportanceSelector.Select (Turbo drop 0.8, p 0.3) | {kept:P1} | {selectMs:F2} | | {selectMs / totalMs:P1} of the whole call |");
             Row($"| D=128 | selection: GPU list building + row order | {kept:P1} | {listMs:F2} | | {listMs / totalMs:P1} of the whole call |");
             Row($"| D=128 | carved call on that mask (lists + kernel + text rows) | {kept:P1} | {attendMs:F2} | {Masks.KeptFlops(selection.Mask, 128) / attendMs / 1e9:F0} | |");
             Row($"| D=128 | whole carved call incl. selection (backend.Attend) | {kept:P1} | {totalMs:F2} | | |");
+            Row($"| D=128 | Select then AttendMasked in one timed body | {kept:P1} | {sequenceMs:F2} | | |");
+            Row($"| D=128 | again: backend.Attend / AttendMasked on the fixed mask | {kept:P1} | {totalAgainMs:F2} / {attendAgainMs:F2} | | |");
         }
 
         foreach (var line in HeadNormRopeCheck.Bench(reps))

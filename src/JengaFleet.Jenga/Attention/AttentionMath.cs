@@ -29,10 +29,6 @@ internal static class AttentionMath
     }
 
     /// <summary>
-    /// Dense attention: each sample's queries see the keys below its valid length. The keys are cut to that
-    /// length per sample instead of masked, so libtorch can pick its fused (flash) kernels, which take no mask.
-    /// </summary>
-    /// <summary>
     /// What <see cref="IAttentionBackend.Attend"/> means for every block-masked backend: a dense call goes dense;
     /// a carved call selects blocks (recording statistics) and hands the mask to the backend.
     /// </summary>
@@ -47,6 +43,10 @@ internal static class AttentionMath
         return backend.AttendMasked(query, key, value, call, selection.Mask);
     }
 
+    /// <summary>
+    /// Dense attention: each sample's queries see the keys below its valid length. The keys are cut to that
+    /// length per sample instead of masked, so libtorch can pick its fused (flash) kernels, which take no mask.
+    /// </summary>
     public static Tensor Dense(Tensor q, Tensor k, Tensor v, AttentionCall call)
     {
         using var scope = NewDisposeScope();
