@@ -41,7 +41,10 @@ RUN useradd --uid 10001 --user-group --create-home --home-dir /home/jenga --shel
 
 COPY --from=build /app /app
 
+# expandable_segments: libtorch's allocator grows segments instead of caching fixed blocks; at 720p the
+# transformer's peak reserved memory drops from 58.7 to 41.9 GiB on an H100 at the same speed (docs/gpu-kernel.md).
 ENV LD_LIBRARY_PATH=/opt/torch-site/torch/lib \
+    PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True \
     JENGA_CACHE_DIR=/var/cache/jenga \
     JENGA_KERNEL_CACHE=/var/cache/jenga/kernels \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
