@@ -80,7 +80,7 @@ internal static class HeadNormRopeCheck
         var fusedMs = Gpu.MedianMs(() => QkNormRope.Apply(heads, norm, cos, sin, c.RopeTokens), 1, reps);
         var referenceMs = Gpu.MedianMs(() => QkNormRope.Reference(heads, norm, cos, sin, c.RopeTokens), 1, reps);
         var bytes = 2.0 * heads.numel() * 2;
-        yield return $"| D=128 | QK norm + RoPE, fused kernel, one q of [1, 24, {c.Tokens}, 128] | | {fusedMs:F2} | {bytes / fusedMs / 1e9:F0} GB/s (read + write) | |";
+        yield return $"| D=128 | QK norm + RoPE, fused kernel, one q of [1, 24, {c.Tokens}, 128] | | {fusedMs:F2} | {bytes / fusedMs / 1e6:F0} GB/s (read + write) | |";
         yield return $"| D=128 | QK norm + RoPE, TorchSharp formulas (previous version), same q | | {referenceMs:F2} | {referenceMs / fusedMs:F1}x the fused time | |";
     }
 

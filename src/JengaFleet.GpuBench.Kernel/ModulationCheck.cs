@@ -92,12 +92,12 @@ internal static class ModulationCheck
 
         var normMs = Gpu.MedianMs(() => AdaLn.ModulatedNorm(x, shift, scale, 1e-6), 1, reps);
         var normReferenceMs = Gpu.MedianMs(() => AdaLn.ReferenceModulatedNorm(x, shift, scale, 1e-6), 1, reps);
-        yield return $"| C=3072 | modulated LayerNorm, fused kernel, {shape} | | {normMs:F2} | {2 * bytes / normMs / 1e9:F0} GB/s (read + write) | |";
+        yield return $"| C=3072 | modulated LayerNorm, fused kernel, {shape} | | {normMs:F2} | {2 * bytes / normMs / 1e6:F0} GB/s (read + write) | |";
         yield return $"| C=3072 | modulated LayerNorm, TorchSharp formulas (3 passes), same x | | {normReferenceMs:F2} | {normReferenceMs / normMs:F1}x the fused time | |";
 
         var residualMs = Gpu.MedianMs(() => AdaLn.GatedResidual(x, y, gate), 1, reps);
         var residualReferenceMs = Gpu.MedianMs(() => AdaLn.ReferenceGatedResidual(x, y, gate), 1, reps);
-        yield return $"| C=3072 | gated residual, fused kernel, {shape} | | {residualMs:F2} | {3 * bytes / residualMs / 1e9:F0} GB/s (2 reads + write) | |";
+        yield return $"| C=3072 | gated residual, fused kernel, {shape} | | {residualMs:F2} | {3 * bytes / residualMs / 1e6:F0} GB/s (2 reads + write) | |";
         yield return $"| C=3072 | gated residual, TorchSharp formulas (2 passes), same x, y | | {residualReferenceMs:F2} | {residualReferenceMs / residualMs:F1}x the fused time | |";
     }
 
