@@ -45,6 +45,16 @@ internal static class Gpu
         return num / den;
     }
 
+    /// <summary>A fused kernel's output against its reference: share of differing elements, max abs difference, relative error, NaN present.</summary>
+    public static (double Differing, float MaxAbs, double Relative, bool NaN) Compare(Tensor actual, Tensor reference)
+    {
+        using var scope = NewDisposeScope();
+        cuda.synchronize();
+        var differing = actual.ne(reference).to(ScalarType.Float64).mean().item<double>();
+        var maxAbs = (actual.to(ScalarType.Float32) - reference.to(ScalarType.Float32)).abs().max().item<float>();
+        return (differing, maxAbs, RelativeError(actual, reference), actual.isnan().any().item<bool>());
+    }
+
     /// <summary>bf16-rounded random normal values (never zeros: they would hide unwritten or misindexed data).</summary>
     public static Tensor Random(long[] shape, ScalarType dtype) => randn(shape, ScalarType.Float32, Cuda).to(dtype);
 }

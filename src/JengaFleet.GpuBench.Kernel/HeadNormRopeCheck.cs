@@ -49,11 +49,7 @@ internal static class HeadNormRopeCheck
                 fused = QkNormRope.Apply(heads, norm, cos, sin, c.RopeTokens);
             }
 
-            cuda.synchronize();
-            var differing = fused.ne(reference).to(ScalarType.Float64).mean().item<double>();
-            var maxAbs = (fused.to(ScalarType.Float32) - reference.to(ScalarType.Float32)).abs().max().item<float>();
-            var relative = Gpu.RelativeError(fused, reference);
-            var nan = fused.isnan().any().item<bool>();
+            var (differing, maxAbs, relative, nan) = Gpu.Compare(fused, reference);
             var ok = !nan && relative < 1e-3 && differing < 0.01;
             passed &= ok;
             var row = $"| {c.Name} | [1, {c.Heads}, {c.Tokens}, {c.HeadDim}] | {differing:P3} | {maxAbs:E2} | {relative:E2} | {nan} | {(ok ? "PASS" : "FAIL")} |";

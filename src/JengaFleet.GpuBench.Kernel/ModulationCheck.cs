@@ -59,11 +59,7 @@ internal static class ModulationCheck
                 fused = AdaLn.GatedResidual(x, y, gate);
             }
 
-            cuda.synchronize();
-            var differing = fused.ne(reference).to(ScalarType.Float64).mean().item<double>();
-            var maxAbs = (fused.to(ScalarType.Float32) - reference.to(ScalarType.Float32)).abs().max().item<float>();
-            var relative = Gpu.RelativeError(fused, reference);
-            var nan = fused.isnan().any().item<bool>();
+            var (differing, maxAbs, relative, nan) = Gpu.Compare(fused, reference);
             var ok = covered && !nan && relative < 1e-3 && (c.Norm ? differing < 0.01 : differing == 0);
             passed &= ok;
             var row = $"| {c.Name} | [{c.Batch}, {c.Tokens}, {c.Channels}] | {covered} | {differing:P4} | {maxAbs:E2} | {relative:E2} | {nan} | {(ok ? "PASS" : "FAIL")} |";

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 // Usage: JengaFleet.GpuBench.Kernel <check|sanitize|bench|all> [--out DIR] [--variants 32x2w4m1,64x2w8m2] [--quick]
 // A variant is "default" (the defaults for the GPU's architecture: wgmma on Hopper, mma.sync elsewhere), {keys per tile}x{stages}w{warps}m{min CTAs per SM}
-// (mma.sync) or wgmma{stages}[p] (Hopper; p = softmax overlapped with P·V). The first is the backend under test (head dims 64/128, bf16 and fp16);
+// (mma.sync) or wgmma{stages} (Hopper). The first is the backend under test (head dims 64/128, bf16 and fp16);
 // the others compile only d128 bf16 and run beside it for comparison (e.g. the previous kernel as the baseline).
 var command = args.Length > 0 ? args[0] : "all";
 var outDir = Option("--out") ?? Environment.GetEnvironmentVariable("OUT") ?? ".";

@@ -22,8 +22,6 @@ public class KernelCompileTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("wgmma2")]
-    [InlineData("wgmma2p")]
-    [InlineData("wgmma3")]
     public void The_hopper_alternates_compile_without_spills_or_serialized_wgmma(string shape) =>
         CompileAndCheck("sm_90a", KernelVariant.Defaults(KernelVariant.ParseShape(shape)));
 

@@ -20,12 +20,16 @@ public class KernelSourceTests
         Assert.DoesNotContain("#include", embedded); // NVRTC gets no CUDA headers
     }
 
-    [Fact]
-    public void The_embedded_modulation_source_is_the_repository_file()
+    [Theory]
+    [InlineData("modulation.cu")]
+    [InlineData("head_norm_rope.cu")]
+    public void The_elementwise_sources_are_the_shared_16_bit_helpers_then_the_repository_file(string file)
     {
-        var onDisk = File.ReadAllText(RepositoryFile("src/JengaFleet.Jenga.Cuda/Kernels/modulation.cu")).Replace("\r\n", "\n");
-        Assert.Equal(onDisk, KernelSource.Modulation);
-        Assert.DoesNotContain("#include", KernelSource.Modulation);
+        string Disk(string name) => File.ReadAllText(RepositoryFile("src/JengaFleet.Jenga.Cuda/Kernels/" + name)).Replace("\r\n", "\n");
+        var embedded = file == "modulation.cu" ? KernelSource.Modulation : KernelSource.HeadNormRope;
+        Assert.Equal(Disk("sixteen_bit.cu") + "\n" + Disk(file), embedded);
+        Assert.DoesNotContain("#include", embedded);
+        Assert.Single(embedded.Split('\n'), line => line.Contains("float to_f32(u16 v)", StringComparison.Ordinal));
     }
 
     [Theory]

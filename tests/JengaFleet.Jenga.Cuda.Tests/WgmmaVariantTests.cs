@@ -9,13 +9,13 @@ namespace JengaFleet.Jenga.Cuda.Tests;
 public class WgmmaVariantTests
 {
     [Theory]
-    [InlineData("wgmma3p", 3, true)]
-    [InlineData("wgmma2", 2, false)]
-    [InlineData(" WGMMA4P ", 4, true)]
-    public void Shapes_parse_and_round_trip(string text, int stages, bool pipelined)
+    [InlineData("wgmma3", 3)]
+    [InlineData("wgmma2", 2)]
+    [InlineData(" WGMMA4 ", 4)]
+    public void Shapes_parse_and_round_trip(string text, int stages)
     {
         var variant = KernelVariant.ParseShape(text);
-        Assert.Equal(new KernelVariant(128, 128, stages, false, 12, 1, KernelFamily.Wgmma, pipelined), variant);
+        Assert.Equal(new KernelVariant(128, 128, stages, false, 12, 1, KernelFamily.Wgmma), variant);
         Assert.Equal(text.Trim().ToLowerInvariant(), variant.Shape);
         Assert.Equal(variant, KernelVariant.ParseShape(variant.Shape));
         Assert.Equal(384, variant.Threads);
@@ -25,14 +25,14 @@ public class WgmmaVariantTests
     [Fact]
     public void Names_and_instantiations_carry_every_template_argument()
     {
-        var hopper = KernelVariant.ParseShape("wgmma3p");
+        var hopper = KernelVariant.ParseShape("wgmma3");
         Assert.Equal(KernelVariant.HopperShape, hopper);
-        Assert.Equal("jenga_bsa_sm90_d128_s3p_bf16", hopper.Name);
-        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d128_s3p_bf16, 128, 3, false, true)", hopper.Instantiation);
+        Assert.Equal("jenga_bsa_sm90_d128_s3_bf16", hopper.Name);
+        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d128_s3_bf16, 128, 3, false)", hopper.Instantiation);
         var d64 = KernelVariant.ParseShape("wgmma2") with { HeadDim = 64, Fp16 = true };
         Assert.Equal("jenga_bsa_sm90_d64_s2_f16", d64.Name);
-        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d64_s2_f16, 64, 2, true, false)", d64.Instantiation);
-        Assert.NotEqual(hopper.Name, (hopper with { Pipelined = false }).Name);
+        Assert.Equal("JENGA_BSA_SM90_KERNEL(jenga_bsa_sm90_d64_s2_f16, 64, 2, true)", d64.Instantiation);
+        Assert.NotEqual(hopper.Name, (hopper with { Stages = 2 }).Name);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class WgmmaVariantTests
         var hopper = KernelVariant.HopperShape;
         Assert.Equal(230456, hopper.SharedBytes);
         Assert.Equal(115768, (hopper with { HeadDim = 64 }).SharedBytes);
-        Assert.Equal(1024 + 128 * 128 * 2 * 5 + 8 * 5, KernelVariant.Wgmma(2, pipelined: false).SharedBytes);
+        Assert.Equal(1024 + 128 * 128 * 2 * 5 + 8 * 5, KernelVariant.Wgmma(2).SharedBytes);
         Assert.True(hopper.SharedBytes <= 232448, "an H100 allows 227 KiB of dynamic shared memory per CTA");
     }
 
@@ -50,12 +50,11 @@ public class WgmmaVariantTests
     public void Validation_rejects_bad_stages_and_mixed_families()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => KernelVariant.ParseShape("wgmma1"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => KernelVariant.ParseShape("wgmma5p"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KernelVariant.ParseShape("wgmma5"));
         Assert.Throws<FormatException>(() => KernelVariant.ParseShape("wgmma"));
-        Assert.Throws<FormatException>(() => KernelVariant.ParseShape("wgmmap"));
+        Assert.Throws<FormatException>(() => KernelVariant.ParseShape("wgmma3p"));
         Assert.Throws<ArgumentOutOfRangeException>(() => (KernelVariant.HopperShape with { TileKeys = 64 }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => (KernelVariant.HopperShape with { Warps = 8 }).Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => (KernelVariant.DefaultShape with { Pipelined = true }).Validate());
         KernelVariant.DefaultShape.Validate();
         KernelVariant.HopperShape.Validate();
     }
@@ -87,7 +86,7 @@ public class WgmmaVariantTests
         var hopper = KernelVariant.DefaultsFor("sm_90a");
         Assert.Equal(4, hopper.Count);
         Assert.All(hopper, v => Assert.Equal(KernelFamily.Wgmma, v.Family));
-        Assert.All(hopper, v => Assert.Equal("wgmma3p", v.Shape));
+        Assert.All(hopper, v => Assert.Equal("wgmma3", v.Shape));
         Assert.Equal(4, hopper.Select(v => (v.HeadDim, v.Fp16)).Distinct().Count());
 
         foreach (var architecture in new[] { "sm_80", "sm_86", "sm_89", "sm_90", "sm_120" })

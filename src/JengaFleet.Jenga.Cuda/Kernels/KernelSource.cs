@@ -9,13 +9,14 @@ public static class KernelSource
     public const string BlockSparseAttentionResource = "JengaFleet.Jenga.Cuda.Kernels.block_sparse_attention.cu";
     public const string BlockSparseAttentionSm90Resource = "JengaFleet.Jenga.Cuda.Kernels.block_sparse_attention_sm90.cu";
 
+    public const string SixteenBitResource = "JengaFleet.Jenga.Cuda.Kernels.sixteen_bit.cu";
     public const string HeadNormRopeResource = "JengaFleet.Jenga.Cuda.Kernels.head_norm_rope.cu";
     public const string ModulationResource = "JengaFleet.Jenga.Cuda.Kernels.modulation.cu";
 
     private static readonly Lazy<string> BlockSparse = new(() => Read(BlockSparseAttentionResource));
-    private static readonly Lazy<string> HeadNormRopeSource = new(() => Read(HeadNormRopeResource));
     private static readonly Lazy<string> BlockSparseSm90 = new(() => Read(BlockSparseAttentionSm90Resource));
-    private static readonly Lazy<string> ModulationSource = new(() => Read(ModulationResource));
+    private static readonly Lazy<string> HeadNormRopeSource = new(() => Read(SixteenBitResource) + "\n" + Read(HeadNormRopeResource));
+    private static readonly Lazy<string> ModulationSource = new(() => Read(SixteenBitResource) + "\n" + Read(ModulationResource));
 
     /// <summary>block_sparse_attention.cu: the mma.sync attention template, shared helpers and the list-building kernel.</summary>
     public static string BlockSparseAttention => BlockSparse.Value;
@@ -23,10 +24,10 @@ public static class KernelSource
     /// <summary>block_sparse_attention_sm90.cu: the wgmma/TMA attention template, appended to the first file for sm_90a.</summary>
     public static string BlockSparseAttentionSm90 => BlockSparseSm90.Value;
 
-    /// <summary>head_norm_rope.cu: the fused QK RMSNorm + RoPE kernels.</summary>
+    /// <summary>sixteen_bit.cu + head_norm_rope.cu: the fused QK RMSNorm + RoPE kernels.</summary>
     public static string HeadNormRope => HeadNormRopeSource.Value;
 
-    /// <summary>modulation.cu: the fused modulated LayerNorm and gated residual kernels.</summary>
+    /// <summary>sixteen_bit.cu + modulation.cu: the fused modulated LayerNorm and gated residual kernels.</summary>
     public static string Modulation => ModulationSource.Value;
 
     public static string Read(string resource)

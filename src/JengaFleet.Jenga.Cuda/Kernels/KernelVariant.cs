@@ -13,11 +13,10 @@ public enum KernelFamily
 /// <summary>
 /// One compiled instance of an attention kernel template: head dimension, keys per tile, shared-memory
 /// pipeline depth, 16-bit type, warps per CTA, the CTAs per multiprocessor the compiler must fit in
-/// registers (<c>__launch_bounds__</c>), the template family and, for wgmma, whether each tile's softmax
-/// overlaps the previous tile's P·V product.
+/// registers (<c>__launch_bounds__</c>) and the template family.
 /// </summary>
 public sealed record KernelVariant(
-    int HeadDim, int TileKeys, int Stages, bool Fp16, int Warps = 4, int MinBlocks = 1, KernelFamily Family = KernelFamily.MmaSync, bool Pipelined = false)
+    int HeadDim, int TileKeys, int Stages, bool Fp16, int Warps = 4, int MinBlocks = 1, KernelFamily Family = KernelFamily.MmaSync)
 {
     public const int QueryRows = 128;
 
@@ -30,12 +29,12 @@ public sealed record KernelVariant(
     private string TypeName => Fp16 ? "f16" : "bf16";
 
     public string Name => Family == KernelFamily.Wgmma
-        ? $"jenga_bsa_sm90_d{HeadDim}_s{Stages}{(Pipelined ? "p" : "")}_{TypeName}"
+        ? $"jenga_bsa_sm90_d{HeadDim}_s{Stages}_{TypeName}"
         : $"jenga_bsa_d{HeadDim}_n{TileKeys}_s{Stages}_w{Warps}m{MinBlocks}_{TypeName}";
 
-    /// <summary>Tile shape without head dim and type, e.g. <c>32x2w8m2</c> or <c>wgmma3p</c> (the bench's --variants syntax).</summary>
+    /// <summary>Tile shape without head dim and type, e.g. <c>32x2w8m2</c> or <c>wgmma3</c> (the bench's --variants syntax).</summary>
     public string Shape => Family == KernelFamily.Wgmma
-        ? $"wgmma{Stages}{(Pipelined ? "p" : "")}"
+        ? $"wgmma{Stages}"
         : $"{TileKeys}x{Stages}w{Warps}m{MinBlocks}";
 
     /// <summary>
@@ -48,7 +47,7 @@ public sealed record KernelVariant(
 
     /// <summary>The line that instantiates this variant in the kernel source.</summary>
     public string Instantiation => Family == KernelFamily.Wgmma
-        ? $"JENGA_BSA_SM90_KERNEL({Name}, {HeadDim}, {Stages}, {Bool(Fp16)}, {Bool(Pipelined)})"
+        ? $"JENGA_BSA_SM90_KERNEL({Name}, {HeadDim}, {Stages}, {Bool(Fp16)})"
         : $"JENGA_BSA_KERNEL({Name}, {HeadDim}, {TileKeys}, {Stages}, {Bool(Fp16)}, {Warps}, {MinBlocks})";
 
     private static string Bool(bool value) => value ? "true" : "false";
@@ -59,11 +58,11 @@ public sealed record KernelVariant(
     /// </summary>
     public static KernelVariant DefaultShape { get; } = new(128, 64, 2, false, 4, 1);
 
-    /// <summary>The Hopper shape: 128-key tiles, 3 K/V stages, softmax overlapped with P·V (docs/gpu-kernel.md).</summary>
-    public static KernelVariant HopperShape { get; } = Wgmma(3, pipelined: true);
+    /// <summary>The Hopper shape: 128-key tiles, 3 K/V stages (docs/gpu-kernel.md).</summary>
+    public static KernelVariant HopperShape { get; } = Wgmma(3);
 
     /// <summary>A wgmma variant (head dim 128, bf16): two consumer warpgroups and one producer warpgroup.</summary>
-    public static KernelVariant Wgmma(int stages, bool pipelined) => new(128, 128, stages, false, 12, 1, KernelFamily.Wgmma, pipelined);
+    public static KernelVariant Wgmma(int stages) => new(128, 128, stages, false, 12, 1, KernelFamily.Wgmma);
 
     /// <summary>The default variants for an NVRTC target: wgmma on <c>sm_90a</c>, mma.sync elsewhere.</summary>
     public static IReadOnlyList<KernelVariant> DefaultsFor(string architecture) =>
@@ -75,7 +74,7 @@ public sealed record KernelVariant(
 
     /// <summary>
     /// Parses <see cref="Shape"/> for head dim 128, bf16: <c>{keys}x{stages}[w{warps}[m{minBlocks}]]</c> for
-    /// mma.sync, <c>wgmma{stages}[p]</c> for wgmma.
+    /// mma.sync, <c>wgmma{stages}</c> for wgmma.
     /// </summary>
     public static KernelVariant ParseShape(string shape)
     {
@@ -83,10 +82,9 @@ public sealed record KernelVariant(
         if (text.StartsWith("wgmma", StringComparison.Ordinal))
         {
             var rest = text["wgmma".Length..];
-            var pipelined = rest.EndsWith('p');
-            if (!int.TryParse(pipelined ? rest[..^1] : rest, out var stages))
-                throw new FormatException($"'{shape}' is not wgmma{{stages}}[p]");
-            var hopper = Wgmma(stages, pipelined);
+            if (!int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stages))
+                throw new FormatException($"'{shape}' is not wgmma{{stages}}");
+            var hopper = Wgmma(stages);
             hopper.Validate();
             return hopper;
         }
@@ -109,7 +107,7 @@ public sealed record KernelVariant(
 
         var parts = text.Split('x');
         if (parts.Length != 2)
-            throw new FormatException($"'{shape}' is not {{keys}}x{{stages}}[w{{warps}}[m{{minBlocks}}]] or wgmma{{stages}}[p]");
+            throw new FormatException($"'{shape}' is not {{keys}}x{{stages}}[w{{warps}}[m{{minBlocks}}]] or wgmma{{stages}}");
         var variant = new KernelVariant(128, int.Parse(parts[0]), int.Parse(parts[1]), false, warps, minBlocks);
         variant.Validate();
         return variant;
@@ -128,8 +126,6 @@ public sealed record KernelVariant(
             return;
         }
 
-        if (Pipelined)
-            throw new ArgumentOutOfRangeException(nameof(Pipelined), Pipelined, "only wgmma variants overlap softmax and P·V");
         if (Warps is not (4 or 8))
             throw new ArgumentOutOfRangeException(nameof(Warps), Warps, "warps per CTA must be 4 or 8");
         if (TileKeys is not (32 or 64) && !(TileKeys == 128 && Warps == 8))

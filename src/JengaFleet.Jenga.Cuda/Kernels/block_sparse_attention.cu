@@ -110,6 +110,32 @@ __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); 
 template <int CPR>
 __device__ __forceinline__ u32 swizzle(int r, int c) { return (u32)((r * CPR + (c ^ (r & 7))) * 16); }
 
+// The query block a CTA owns and the keys it may see.
+struct QueryRow {
+    int b, h, m;
+    const int* list;  // kept key blocks, ascending
+    int count;        // entries in the list
+    int video_limit;  // visible video keys are below this token
+    int key_valid;    // visible condition keys are below this token
+    int cond_shift;   // condition block n starts at token n * 128 + cond_shift
+};
+
+__device__ __forceinline__ QueryRow query_row(const BsaParams& p)
+{
+    const int row = p.row_order ? p.row_order[blockIdx.x] : (int)blockIdx.x;
+    const int bh = row / p.video_blocks;
+    QueryRow r;
+    r.m = row % p.video_blocks;
+    r.h = bh % p.heads;
+    r.b = bh / p.heads;
+    r.list = p.lists + (i64)row * p.list_stride;
+    r.count = p.counts[row];
+    r.key_valid = p.key_valid[r.b];
+    r.video_limit = min(p.video_tokens, r.key_valid);
+    r.cond_shift = p.video_tokens - p.video_blocks * 128;  // condition tokens follow the last real video token
+    return r;
+}
+
 // Where one tile of BN keys starts and ends: tile t is tile (t % TPB) of list entry t / TPB.
 struct KeyTile {
     int start;   // first token
@@ -182,17 +208,8 @@ __device__ __forceinline__ void bsa_forward(const BsaParams& p)
     const int lane = tid & 31;
     const int warp = tid >> 5;
 
-    const int row = p.row_order ? p.row_order[blockIdx.x] : (int)blockIdx.x;
-    const int m = row % p.video_blocks;
-    const int bh = row / p.video_blocks;
-    const int h = bh % p.heads;
-    const int b = bh / p.heads;
-
-    const int* list = p.lists + (i64)row * p.list_stride;
-    const int total = p.counts[row] * TPB;
-    const int key_valid = p.key_valid[b];
-    const int video_limit = min(p.video_tokens, key_valid);
-    const int cond_shift = p.video_tokens - p.video_blocks * 128;  // condition tokens follow the last real video token
+    const auto [b, h, m, list, count, video_limit, key_valid, cond_shift] = query_row(p);
+    const int total = count * TPB;
 
     const u16* qg = p.q + b * p.q_sb + h * p.q_sh;
     const u16* kg = p.k + b * p.k_sb + h * p.k_sh;

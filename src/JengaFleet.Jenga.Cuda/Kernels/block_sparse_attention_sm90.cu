@@ -10,9 +10,10 @@
 // "empty" mbarriers hand it back. Consumers compute S = Q K^T with wgmma (both operands in shared memory),
 // the online softmax in registers (base 2, fp32), and O += P V with wgmma taking P from registers and V from
 // shared memory as a transposed (MN-major) operand, so K and V share one layout.
-// PIPELINED overlaps each tile's softmax with the previous tile's P V product (FlashAttention-3's
-// intra-warpgroup pipelining): S_i = Q K_i^T and O += P_{i-1} V_{i-1} are issued together. (Making the two
-// consumer warpgroups take turns on the tensor cores, FlashAttention-3's ping-pong, measured no faster here.)
+// Each tile's softmax overlaps the previous tile's P V product (FlashAttention-3's intra-warpgroup
+// pipelining): S_i = Q K_i^T and O += P_{i-1} V_{i-1} are issued together. Without that overlap the kernel
+// measured 7-10 % slower; making the two consumer warpgroups take turns on the tensor cores (FlashAttention-3's
+// ping-pong) measured no faster (docs/gpu-kernel.md).
 
 typedef unsigned long long u64;
 
@@ -85,42 +86,44 @@ __device__ __forceinline__ void pin(float* d)
 #define JENGA_F64(d) "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
 
 // S (64 x 128 fp32 per warpgroup) (+)= Q (64 x 16, shared) K^T (16 x 128, shared); both K-major.
+#define JENGA_WGMMA_QK(TYPE)                                                                                       \
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"                                                     \
+                 "wgmma.mma_async.sync.aligned.m64n128k16.f32." TYPE "." TYPE " {" JENGA_R64 "}, %64, %65, p, 1, 1, 0, 0;\n}\n" \
+                 : JENGA_F64(d) : "l"(desc_q), "l"(desc_k), "r"(accumulate))
+
 template <bool FP16>
 __device__ __forceinline__ void wgmma_qk(float* d, u64 desc_q, u64 desc_k, int accumulate)
 {
     if (FP16)
-        asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
-                     "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {" JENGA_R64 "}, %64, %65, p, 1, 1, 0, 0;\n}\n"
-                     : JENGA_F64(d) : "l"(desc_q), "l"(desc_k), "r"(accumulate));
+        JENGA_WGMMA_QK("f16");
     else
-        asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
-                     "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {" JENGA_R64 "}, %64, %65, p, 1, 1, 0, 0;\n}\n"
-                     : JENGA_F64(d) : "l"(desc_q), "l"(desc_k), "r"(accumulate));
+        JENGA_WGMMA_QK("bf16");
 }
 
 // O (64 x D fp32 per warpgroup) += P (64 x 16, registers) V (16 x D, shared, MN-major: imm-trans-b = 1).
+#define JENGA_WGMMA_PV128(TYPE)                                                                                    \
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %69, 0;\n"                                                     \
+                 "wgmma.mma_async.sync.aligned.m64n128k16.f32." TYPE "." TYPE " {" JENGA_R64 "}, {%64, %65, %66, %67}, %68, p, 1, 1, 1;\n}\n" \
+                 : JENGA_F64(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one))
+#define JENGA_WGMMA_PV64(TYPE)                                                                                     \
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"                                                     \
+                 "wgmma.mma_async.sync.aligned.m64n64k16.f32." TYPE "." TYPE " {" JENGA_R32 "}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n" \
+                 : JENGA_F32(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one))
+
 template <int D, bool FP16>
 __device__ __forceinline__ void wgmma_pv(float* d, const u32* a, u64 desc_v)
 {
     const int one = 1;
     if (D == 128) {
         if (FP16)
-            asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %69, 0;\n"
-                         "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {" JENGA_R64 "}, {%64, %65, %66, %67}, %68, p, 1, 1, 1;\n}\n"
-                         : JENGA_F64(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one));
+            JENGA_WGMMA_PV128("f16");
         else
-            asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %69, 0;\n"
-                         "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {" JENGA_R64 "}, {%64, %65, %66, %67}, %68, p, 1, 1, 1;\n}\n"
-                         : JENGA_F64(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one));
+            JENGA_WGMMA_PV128("bf16");
     } else {
         if (FP16)
-            asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
-                         "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {" JENGA_R32 "}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n"
-                         : JENGA_F32(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one));
+            JENGA_WGMMA_PV64("f16");
         else
-            asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
-                         "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {" JENGA_R32 "}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n"
-                         : JENGA_F32(d) : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc_v), "r"(one));
+            JENGA_WGMMA_PV64("bf16");
     }
 }
 
@@ -225,7 +228,7 @@ __device__ __forceinline__ void issue_pv(float* o, const u32 (*a)[4], u32 v_tile
 }
 
 // Consumer warpgroups: warpgroup wg owns query rows 64 wg .. 64 wg + 63, warp wl of it rows 16 wl .. 16 wl + 15.
-template <int D, int STAGES, bool FP16, bool PIPELINED>
+template <int D, int STAGES, bool FP16>
 __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list, int total, int m, int b, int h, int video_limit, int key_valid, int cond_shift,
                                              u32 sQ, u32 sK, u32 sV, u32 q_bar, u32 full_bar, u32 empty_bar)
 {
@@ -256,7 +259,7 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
 
     int t = next_tile<BN>(list, 0, total, p.video_blocks, cond_shift, video_limit, key_valid);
     int i = 0;
-    if (PIPELINED && t < total) {
+    if (t < total) {
         // Prologue: the first tile's S and P; its P V product is issued with the next tile's S.
         const KeyTile kt = key_tile<BN>(list, t, p.video_blocks, cond_shift, video_limit, key_valid);
         mbar_wait(full_bar, 0);
@@ -278,40 +281,23 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
         const int visible = kt.limit - kt.start;
         mbar_wait(full_bar + 8 * stage, (i / STAGES) & 1);
 
-        if (PIPELINED) {
-            // S_i = Q K_i^T and O += P_{i-1} V_{i-1} in flight together; the softmax of S_i runs while the second finishes.
-            const int prev = (i - 1) % STAGES;
-            wgmma_fence();
-            issue_qk<D, FP16>(s, q_panels, sK + stage * L::TILE);
-            wgmma_commit();
-            issue_pv<D, FP16>(o, a, sV + prev * L::TILE);
-            wgmma_commit();
-            wgmma_wait<1>();
-            pin<64>(s);
-            softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, bias, first_col, visible);
-            wgmma_wait<0>();
-            pin<D / 2>(o);
-            mbar_arrive(empty_bar + 8 * prev);
-            rescale<D>(o, alpha);
-            pack_p<FP16>(s, a);
-        } else {
-            wgmma_fence();
-            issue_qk<D, FP16>(s, q_panels, sK + stage * L::TILE);
-            wgmma_commit();
-            wgmma_wait<0>();
-            pin<64>(s);
-            softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, bias, first_col, visible);
-            rescale<D>(o, alpha);
-            pack_p<FP16>(s, a);
-            wgmma_fence();
-            issue_pv<D, FP16>(o, a, sV + stage * L::TILE);
-            wgmma_commit();
-            wgmma_wait<0>();
-            pin<D / 2>(o);
-            mbar_arrive(empty_bar + 8 * stage);
-        }
+        // S_i = Q K_i^T and O += P_{i-1} V_{i-1} in flight together; the softmax of S_i runs while the second finishes.
+        const int prev = (i - 1) % STAGES;
+        wgmma_fence();
+        issue_qk<D, FP16>(s, q_panels, sK + stage * L::TILE);
+        wgmma_commit();
+        issue_pv<D, FP16>(o, a, sV + prev * L::TILE);
+        wgmma_commit();
+        wgmma_wait<1>();
+        pin<64>(s);
+        softmax_tile(s, row_max, row_sum, alpha, p.scale_log2, bias, first_col, visible);
+        wgmma_wait<0>();
+        pin<D / 2>(o);
+        mbar_arrive(empty_bar + 8 * prev);
+        rescale<D>(o, alpha);
+        pack_p<FP16>(s, a);
     }
-    if (PIPELINED && i > 0) {
+    if (i > 0) {
         const int prev = (i - 1) % STAGES;
         wgmma_fence();
         issue_pv<D, FP16>(o, a, sV + prev * L::TILE);
@@ -339,7 +325,7 @@ __device__ __forceinline__ void consume_sm90(const BsaParams& p, const int* list
     }
 }
 
-template <int D, int STAGES, bool FP16, bool PIPELINED>
+template <int D, int STAGES, bool FP16>
 __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
 {
     typedef Sm90Layout<D, STAGES> L;
@@ -359,16 +345,7 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
     const int warp = tid >> 5;
     const int lane = tid & 31;
 
-    const int row = p.row_order ? p.row_order[blockIdx.x] : (int)blockIdx.x;
-    const int m = row % p.video_blocks;
-    const int bh = row / p.video_blocks;
-    const int h = bh % p.heads;
-    const int b = bh / p.heads;
-    const int* list = p.lists + (i64)row * p.list_stride;
-    const int total = p.counts[row];
-    const int key_valid = p.key_valid[b];
-    const int video_limit = min(p.video_tokens, key_valid);
-    const int cond_shift = p.video_tokens - p.video_blocks * 128;
+    const auto [b, h, m, list, total, video_limit, key_valid, cond_shift] = query_row(p);  // one 128-key tile per list entry
 
     if (tid == 0) {
         mbar_init(q_bar, 1);
@@ -405,9 +382,9 @@ __device__ __forceinline__ void bsa_forward_sm90(const BsaTmaParams& P)
         }
     } else {
         asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n" ::: "memory");
-        consume_sm90<D, STAGES, FP16, PIPELINED>(p, list, total, m, b, h, video_limit, key_valid, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
+        consume_sm90<D, STAGES, FP16>(p, list, total, m, b, h, video_limit, key_valid, cond_shift, sQ, sK, sV, q_bar, full_bar, empty_bar);
     }
 }
 
-#define JENGA_BSA_SM90_KERNEL(NAME, D, STAGES, FP16, PIPELINED) \
-    extern "C" __global__ void __launch_bounds__(384, 1) NAME(const __grid_constant__ BsaTmaParams p) { bsa_forward_sm90<D, STAGES, FP16, PIPELINED>(p); }
+#define JENGA_BSA_SM90_KERNEL(NAME, D, STAGES, FP16) \
+    extern "C" __global__ void __launch_bounds__(384, 1) NAME(const __grid_constant__ BsaTmaParams p) { bsa_forward_sm90<D, STAGES, FP16>(p); }

@@ -9,10 +9,6 @@
 // One warp per (sample, token, head) row of D in {64, 128}; heads vary fastest so a warp group reads the
 // contiguous heads of one token. Compiled at run time by NVRTC without any CUDA header.
 
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef long long i64;
-
 struct HeadNormRopeParams {
     const u16* x;          // input rows, head dim contiguous
     i64 x_sb, x_sh, x_st;  // strides in elements (sample, head, token)
@@ -24,32 +20,6 @@ struct HeadNormRopeParams {
     int batch, heads, tokens, rope_tokens;
     float eps;
 };
-
-template <bool FP16>
-__device__ __forceinline__ float to_f32(u16 v)
-{
-    if (FP16) {
-        float f;
-        asm("cvt.f32.f16 %0, %1;\n" : "=f"(f) : "h"(v));
-        return f;
-    }
-    return __uint_as_float((u32)v << 16);
-}
-
-template <bool FP16>
-__device__ __forceinline__ u16 to_16(float f)
-{
-    u16 v;
-    if (FP16)
-        asm("cvt.rn.f16.f32 %0, %1;\n" : "=h"(v) : "f"(f));
-    else
-        asm("cvt.rn.bf16.f32 %0, %1;\n" : "=h"(v) : "f"(f));
-    return v;
-}
-
-// Rounds through the 16-bit type and back: the value the reference holds after casting to bf16/fp16.
-template <bool FP16>
-__device__ __forceinline__ float round16(float f) { return to_f32<FP16>(to_16<FP16>(f)); }
 
 template <int D, bool FP16>
 __device__ __forceinline__ void head_norm_rope(const HeadNormRopeParams& p)

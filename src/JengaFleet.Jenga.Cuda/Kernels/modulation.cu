@@ -8,10 +8,6 @@
 // shift, scale and gate are [B, C] and broadcast over tokens. C is a multiple of 8 so every access is one
 // 16-byte vector. Compiled at run time by NVRTC without any CUDA header.
 
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef long long i64;
-
 struct ModulatedNormParams {
     const u16* x;           // [B, L, C], C contiguous
     i64 x_sb, x_st;         // strides in elements (sample, token)
@@ -36,32 +32,6 @@ struct GatedResidualParams {
     i64 out_sb, out_st;
     int batch, tokens, channels;
 };
-
-template <bool FP16>
-__device__ __forceinline__ float to_f32(u16 v)
-{
-    if (FP16) {
-        float f;
-        asm("cvt.f32.f16 %0, %1;\n" : "=f"(f) : "h"(v));
-        return f;
-    }
-    return __uint_as_float((u32)v << 16);
-}
-
-template <bool FP16>
-__device__ __forceinline__ u16 to_16(float f)
-{
-    u16 v;
-    if (FP16)
-        asm("cvt.rn.f16.f32 %0, %1;\n" : "=h"(v) : "f"(f));
-    else
-        asm("cvt.rn.bf16.f32 %0, %1;\n" : "=h"(v) : "f"(f));
-    return v;
-}
-
-// The value a 16-bit tensor op stores, back in fp32 for the next op.
-template <bool FP16>
-__device__ __forceinline__ float round16(float f) { return to_f32<FP16>(to_16<FP16>(f)); }
 
 __device__ __forceinline__ uint4 load8(const u16* p) { return *reinterpret_cast<const uint4*>(p); }
 

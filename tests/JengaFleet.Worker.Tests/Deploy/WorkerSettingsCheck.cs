@@ -18,6 +18,7 @@ internal static class WorkerSettingsCheck
         "JENGA_CACHE_DIR", // HunyuanTinyModel.DefaultRoot
         Jenga.Cuda.Kernels.KernelCache.FolderVariable,
         "JENGA_NVRTC", // NvrtcLocator.OverrideVariable
+        "PYTORCH_CUDA_ALLOC_CONF", // libtorch's CUDA allocator options (the GPU image sets expandable segments)
         "MODEL_BASE", // ModelCatalog: weights folder when Model__WeightsPath is empty
         "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_CLI_TELEMETRY_OPTOUT",
     };
