@@ -149,7 +149,10 @@ public sealed class CudaBlockSparseAttention : IBlockMaskedAttention
         return Kernels.Variants.FirstOrDefault(v => v.HeadDim == query.shape[3] && v.Fp16 == fp16);
     }
 
-    /// <summary>The kernel reads 16-byte chunks of contiguous head-dim rows; anything else is copied to a contiguous tensor.</summary>
+    /// <summary>
+    /// The kernels read 16-byte chunks of contiguous head-dim rows, and TMA descriptors take every stride (size-1 dims
+    /// included) as a multiple of 16 bytes, so this is stricter than <see cref="VectorLayout.Fits"/>; anything else is copied.
+    /// </summary>
     private static Tensor KernelReady(Tensor x)
     {
         var strides = x.stride();
